@@ -33,10 +33,12 @@ export interface StartDaemonOptions {
 }
 
 const running = new Set<number>()
+let exitHookInstalled = false
 
 function track(pid: number): void {
   // A failed test must not leave daemons behind: kill what this worker started when it exits.
-  if (running.size === 0) process.once('exit', killLeftovers)
+  if (!exitHookInstalled) process.once('exit', killLeftovers)
+  exitHookInstalled = true
   running.add(pid)
 }
 
