@@ -3,6 +3,9 @@
  * request handler, and writes the answers back in request order. It knows nothing of any Kafka
  * API: a frame is opaque bytes here.
  */
+import type {Socket} from 'node:net'
+import type {Logger} from '../daemon/logger.js'
+
 export interface ConnectionInfo {
   id: number
   listener: 'tcp' | 'unix'
@@ -17,4 +20,173 @@ export interface RequestHandler {
    */
   handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | Buffer[] | null>
   connectionClosed?(conn: ConnectionInfo): void
+}
+
+export interface ConnectionLimits {
+  /** socket.request.max.bytes: a larger (or negative) size prefix closes the connection. */
+  maxFrameBytes: number
+  /** Requests handed to the handler and not yet answered; past this the connection stops reading. */
+  maxInFlight: number
+}
+
+/** A request slot in arrival order; answers leave only from the front of the queue. */
+interface Slot {
+  done: boolean
+  response: Buffer | Buffer[] | null
+}
+
+const SIZE_PREFIX = 4
+
+export class Connection {
+  private readonly chunks: Buffer[] = []
+  private buffered = 0
+  /** Size of the frame being assembled, or -1 while waiting for its size prefix. */
+  private frameSize = -1
+  private readonly inFlight: Slot[] = []
+  private closed = false
+  private draining = false
+  private readonly idle: Array<() => void> = []
+
+  constructor(
+    private readonly socket: Socket,
+    readonly info: ConnectionInfo,
+    private readonly handler: RequestHandler,
+    private readonly limits: ConnectionLimits,
+    private readonly logger: Logger,
+  ) {
+    socket.on('data', (chunk: Buffer) => this.receive(chunk))
+    socket.on('drain', () => this.readFrames())
+    // A peer that resets or vanishes is routine; without a listener the error would crash the daemon.
+    socket.on('error', (error: NodeJS.ErrnoException) => this.logger.debug(`${this.describe()}: ${error.code ?? error.message}`))
+    socket.on('close', () => this.onClose())
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Stops taking new requests; resolves once every request already read has been answered. */
+  drain(): Promise<void> {
+    this.draining = true
+    this.socket.pause()
+    if (this.closed || this.inFlight.length === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idle.push(resolve))
+  }
+
+  /** Ends the connection after the answers already written; `force` drops it at once. */
+  close(force = false): void {
+    if (this.closed) return
+    if (force) this.socket.destroy()
+    else this.socket.end()
+  }
+
+  private receive(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.buffered += chunk.length
+    this.readFrames()
+  }
+
+  /** Cuts as many whole frames as the buffered bytes and the in-flight limit allow. */
+  private readFrames(): void {
+    while (!this.closed && !this.draining && this.inFlight.length < this.limits.maxInFlight) {
+      if (this.frameSize < 0) {
+        if (this.buffered < SIZE_PREFIX) break
+        const size = this.take(SIZE_PREFIX).readInt32BE(0)
+        if (size < 0 || size > this.limits.maxFrameBytes) {
+          this.logger.warn(
+            `${this.describe()}: closing, request size ${size} is outside 0..${this.limits.maxFrameBytes} (socket.request.max.bytes)` +
+              (size === 0x47455420 ? ' — this looks like HTTP sent to a Kafka port' : ''),
+          )
+          this.socket.destroy()
+          return
+        }
+        this.frameSize = size
+      }
+      if (this.buffered < this.frameSize) break
+      const frame = this.take(this.frameSize)
+      this.frameSize = -1
+      this.dispatch(frame)
+    }
+    this.updateFlow()
+  }
+
+  /** Removes `count` bytes from the front of the buffered chunks, copying only when they span chunks. */
+  private take(count: number): Buffer {
+    this.buffered -= count
+    const first = this.chunks[0]
+    if (first.length === count) return this.chunks.shift()!
+    if (first.length > count) {
+      this.chunks[0] = first.subarray(count)
+      return first.subarray(0, count)
+    }
+    const out = Buffer.allocUnsafe(count)
+    let filled = 0
+    while (filled < count) {
+      const chunk = this.chunks[0]
+      const used = Math.min(chunk.length, count - filled)
+      chunk.copy(out, filled, 0, used)
+      filled += used
+      if (used === chunk.length) this.chunks.shift()
+      else this.chunks[0] = chunk.subarray(used)
+    }
+    return out
+  }
+
+  private dispatch(frame: Buffer): void {
+    const slot: Slot = {done: false, response: null}
+    this.inFlight.push(slot)
+    Promise.resolve()
+      .then(() => this.handler.handle(frame, this.info))
+      .then(
+        (response) => {
+          slot.response = response
+          slot.done = true
+          this.writeReady()
+        },
+        (error: Error & {closeConnection?: boolean}) => {
+          if (error?.closeConnection) this.logger.info(`${this.describe()}: closing, ${error.message}`)
+          else this.logger.error(`${this.describe()}: request failed, closing: ${error?.stack ?? String(error)}`)
+          this.socket.destroy()
+        },
+      )
+  }
+
+  /** Writes every answer at the front of the queue that is ready: request order, always. */
+  private writeReady(): void {
+    if (this.closed) return
+    this.socket.cork()
+    while (this.inFlight.length > 0 && this.inFlight[0].done) {
+      const {response} = this.inFlight.shift()!
+      if (response === null) continue
+      if (Array.isArray(response)) for (const part of response) this.socket.write(part)
+      else this.socket.write(response)
+    }
+    this.socket.uncork()
+    if (this.inFlight.length === 0) this.settleIdle()
+    this.readFrames()
+  }
+
+  /** Reads only while the peer is within its in-flight budget and our writes are draining. */
+  private updateFlow(): void {
+    if (this.closed || this.draining) return
+    const blocked = this.inFlight.length >= this.limits.maxInFlight || this.socket.writableNeedDrain
+    if (blocked && !this.socket.isPaused()) this.socket.pause()
+    else if (!blocked && this.socket.isPaused()) this.socket.resume()
+  }
+
+  private onClose(): void {
+    this.closed = true
+    this.inFlight.length = 0
+    this.chunks.length = 0
+    this.settleIdle()
+    this.handler.connectionClosed?.(this.info)
+  }
+
+  private settleIdle(): void {
+    for (const resolve of this.idle.splice(0)) resolve()
+  }
+
+  private describe(): string {
+    return `connection ${this.info.id} (${this.info.listener} ${this.info.remoteAddress})`
+  }
 }
