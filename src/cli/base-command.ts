@@ -17,7 +17,32 @@ export interface BrokerTarget {
   clientProperties: Map<string, string>
 }
 
-export abstract class KbusCommand extends Command {
+/**
+ * Error handling and output hygiene every kbus command needs; commands that reach a broker
+ * extend KbusCommand instead, which adds the connection flags.
+ */
+export abstract class KbusBaseCommand extends Command {
+  protected override async init(): Promise<void> {
+    await super.init()
+    exitQuietlyOnBrokenPipe()
+  }
+
+  /**
+   * One line on stderr (plus a hint), the right exit code even under --json (oclif alone would
+   * exit 1 and put the error on stdout), and a stack trace only for bugs under KBUS_DEBUG.
+   */
+  protected override async catch(error: Error & {exitCode?: number}): Promise<never> {
+    if (error instanceof Errors.ExitError) throw error
+    const report = describeError(error)
+    if (this.jsonEnabled())
+      printJson({error: {message: report.message, code: report.code ?? null, exitCode: report.exitCode}})
+    printError(report.message, report.hint)
+    if (report.unexpected && process.env.KBUS_DEBUG) process.stderr.write(`${error.stack ?? ''}\n`)
+    throw new Errors.ExitError(report.exitCode)
+  }
+}
+
+export abstract class KbusCommand extends KbusBaseCommand {
   static override baseFlags = {
     'bootstrap-server': Flags.string({
       summary: 'Kafka broker(s) to connect to, host:port[,host:port]. Default: the local kbus broker.',
@@ -37,7 +62,6 @@ export abstract class KbusCommand extends Command {
 
   protected override async init(): Promise<void> {
     await super.init()
-    exitQuietlyOnBrokenPipe()
     if (this.argv.some((arg) => arg === '--zookeeper' || arg.startsWith('--zookeeper=')))
       printWarning('kbus needs no ZooKeeper: --zookeeper is ignored (use --bootstrap-server to reach a broker)')
   }
@@ -52,19 +76,5 @@ export abstract class KbusCommand extends Command {
       ? await readPropertiesFile(flags['command-config'], 'command config')
       : new Map<string, string>()
     return {bootstrapServers, socketPath: kbusPaths().socketPath, clientProperties}
-  }
-
-  /**
-   * One line on stderr (plus a hint), the right exit code even under --json (oclif alone would
-   * exit 1 and put the error on stdout), and a stack trace only for bugs under KBUS_DEBUG.
-   */
-  protected override async catch(error: Error & {exitCode?: number}): Promise<never> {
-    if (error instanceof Errors.ExitError) throw error
-    const report = describeError(error)
-    if (this.jsonEnabled())
-      printJson({error: {message: report.message, code: report.code ?? null, exitCode: report.exitCode}})
-    printError(report.message, report.hint)
-    if (report.unexpected && process.env.KBUS_DEBUG) process.stderr.write(`${error.stack ?? ''}\n`)
-    throw new Errors.ExitError(report.exitCode)
   }
 }

@@ -1,0 +1,102 @@
+/**
+ * `kbus server start --daemon`: runs the foreground server as a detached child with its output
+ * in server.log, then waits (like pg_ctl -w) until both listeners accept before reporting, or
+ * shows the end of the log when the child gives up.
+ */
+import {spawn} from 'node:child_process'
+import {mkdir, open, readFile, stat} from 'node:fs/promises'
+import {connect} from 'node:net'
+import type {KbusPaths} from '../config/paths.js'
+import {isKbusServer} from './process-check.js'
+import {readRecord, type ServerRecord} from './state-file.js'
+import {AlreadyRunning} from './instance-lock.js'
+
+export class BackgroundStartFailed extends Error {
+  override readonly name = 'BackgroundStartFailed'
+}
+
+export interface BackgroundStart {
+  /** The CLI entry script (bin/run.js) the child runs. */
+  entry: string
+  /** Arguments after `server start`, without --daemon. */
+  args: string[]
+  paths: KbusPaths
+  timeoutMs?: number
+}
+
+const POLL_MS = 20
+const LOG_TAIL_LINES = 20
+
+export async function startInBackground(options: BackgroundStart): Promise<ServerRecord> {
+  const {paths} = options
+  const existing = await readRecord(paths.pidFile)
+  if (existing && isKbusServer(existing.pid))
+    throw new AlreadyRunning(`Another kbus broker (pid ${existing.pid}) is running on KBUS_HOME=${paths.home}`)
+
+  await mkdir(paths.home, {recursive: true, mode: 0o700})
+  const log = await open(paths.logFile, 'a', 0o600)
+  const logStart = (await log.stat()).size
+  let exit: {code: number | null; signal: NodeJS.Signals | null} | undefined
+  let child
+  try {
+    child = spawn(process.execPath, [options.entry, 'server', 'start', ...options.args], {
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+      env: process.env,
+    })
+  } finally {
+    await log.close()
+  }
+  child.once('exit', (code, signal) => (exit = {code, signal}))
+  child.unref()
+  const pid = child.pid
+  if (pid === undefined) throw new BackgroundStartFailed('Could not spawn the kbus server process')
+
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000)
+  while (Date.now() < deadline) {
+    if (exit) {
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
+      throw new BackgroundStartFailed(`kbus server ${how} while starting:\n${await logTail(paths.logFile, logStart)}`)
+    }
+    const record = await readRecord(paths.pidFile)
+    if (record?.pid === pid && record.ready && (await listenersAccept(record))) return record
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+  }
+  throw new BackgroundStartFailed(
+    `kbus server (pid ${pid}) is not ready after ${Math.round((options.timeoutMs ?? 10_000) / 1000)} s; it may still be recovering its logs. ` +
+      `Check ${paths.logFile}:\n${await logTail(paths.logFile, logStart)}`,
+  )
+}
+
+async function listenersAccept(record: ServerRecord): Promise<boolean> {
+  const targets = [
+    ...record.listeners.map(({host, port}) => ({host: host === '' || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host, port})),
+    {path: record.socketPath},
+  ]
+  const results = await Promise.all(targets.map((target) => accepts(target)))
+  return results.every(Boolean)
+}
+
+function accepts(target: {host: string; port: number} | {path: string}): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(target)
+    const finish = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(1_000, () => finish(false))
+    socket.once('connect', () => finish(true))
+    socket.once('error', () => finish(false))
+  })
+}
+
+/** The last lines this start wrote to the log (older runs' lines are not shown). */
+export async function logTail(path: string, from = 0, lines = LOG_TAIL_LINES): Promise<string> {
+  try {
+    const size = (await stat(path)).size
+    const text = (await readFile(path)).subarray(from <= size ? from : 0).toString('utf8')
+    return text.trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log output)'
+  }
+}
