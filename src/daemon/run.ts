@@ -30,7 +30,9 @@ export const STATS_REFRESH_SIGNAL = 'SIGUSR2'
 export class RunningDaemon {
   private stopping: Promise<void> | undefined
   private readonly statsTimer: NodeJS.Timeout
-  private readonly refreshStats = () => void this.writeStats()
+  private readonly refreshStats = () => {
+    if (!this.stopping) void this.writeStats()
+  }
 
   constructor(
     readonly record: ServerRecord,
@@ -41,6 +43,8 @@ export class RunningDaemon {
     private readonly logger: Logger,
   ) {
     this.statsTimer = setInterval(this.refreshStats, STATS_INTERVAL_MS).unref()
+    // Installed before the record says "ready" and never removed: SIGUSR2's default action
+    // would kill the broker if `server status` asked while it is shutting down.
     process.on(STATS_REFRESH_SIGNAL, this.refreshStats)
   }
 
@@ -65,7 +69,6 @@ export class RunningDaemon {
 
   private async shutdown(): Promise<void> {
     clearInterval(this.statsTimer)
-    process.off(STATS_REFRESH_SIGNAL, this.refreshStats)
     this.logger.info('Shutting down: no new connections, finishing requests in flight')
     try {
       await this.server.close({graceMs: SHUTDOWN_GRACE_MS})
@@ -116,9 +119,9 @@ export async function startBroker(options: DaemonOptions): Promise<RunningDaemon
     broker.setAdvertisedListener(advertised.host, advertised.port === 0 ? listeners[0].port : advertised.port)
 
     const ready: ServerRecord = {...record, listeners, ready: true}
-    await replaceFile(paths.pidFile, ready)
     const daemon = new RunningDaemon(ready, config, paths, broker, server, logger)
     await daemon.writeStats()
+    await replaceFile(paths.pidFile, ready)
     logger.info(
       `kbus broker started (pid ${process.pid}, node ${config.nodeId}): ${formatListeners(listeners)}, ` +
         `unix:${paths.socketPath}, data in ${config.dataDir}`,
