@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url'
 import {Args, Flags} from '@oclif/core'
 import {KbusBaseCommand} from '../../src/cli/base-command.js'
 import {CliError, UsageError} from '../../src/cli/errors.js'
+import {printWarning} from '../../src/cli/output.js'
 import {kbusPaths} from '../../src/config/paths.js'
 import type {ServerRecord} from '../../src/daemon/state-file.js'
 
@@ -60,12 +61,13 @@ export default class ServerStart extends KbusBaseCommand {
 
     if (flags.daemon) {
       const {startInBackground} = await import('../../src/daemon/background.js')
-      const record = await startInBackground({
+      const {record, warnings} = await startInBackground({
         entry: fileURLToPath(new URL('../../../bin/run.js', import.meta.url)),
         args: childArgs({...flags, config: configFile}),
         paths,
         timeoutMs: flags['wait-timeout'] * 1000,
       }).catch(asCliError)
+      for (const warning of warnings) printWarning(warning)
       this.log(`kbus broker started (pid ${record.pid})`)
       for (const listener of record.listeners) this.log(`  ${listener.name}://${listener.host}:${listener.port}`)
       this.log(`  unix:${record.socketPath}`)

@@ -68,7 +68,7 @@ export function describeError(error: unknown): ErrorReport {
     const usage = 'parse' in error
     return {
       message: error.message,
-      hint: usage ? 'See more help with --help.' : undefined,
+      hint: usage && !error.message.includes('--help') ? 'See more help with --help.' : undefined,
       exitCode: usage ? ExitCode.usage : (error.oclif.exit ?? ExitCode.failure),
       code: typeof error.code === 'string' ? error.code : undefined,
       unexpected: false,

@@ -27,7 +27,13 @@ export interface BackgroundStart {
 const POLL_MS = 20
 const LOG_TAIL_LINES = 20
 
-export async function startInBackground(options: BackgroundStart): Promise<ServerRecord> {
+export interface BackgroundStarted {
+  record: ServerRecord
+  /** Warnings the broker logged while starting (stale files removed, unknown configs), for the user to see. */
+  warnings: string[]
+}
+
+export async function startInBackground(options: BackgroundStart): Promise<BackgroundStarted> {
   const {paths} = options
   const existing = await readRecord(paths.pidFile)
   if (existing && isKbusServer(existing.pid))
@@ -59,7 +65,11 @@ export async function startInBackground(options: BackgroundStart): Promise<Serve
       throw new BackgroundStartFailed(`kbus server ${how} while starting:\n${await logTail(paths.logFile, logStart)}`)
     }
     const record = await readRecord(paths.pidFile)
-    if (record?.pid === pid && record.ready && (await listenersAccept(record))) return record
+    if (record?.pid === pid && record.ready && (await listenersAccept(record))) {
+      const logged = await logTail(paths.logFile, logStart, Number.MAX_SAFE_INTEGER)
+      const warnings = logged.split('\n').filter((line) => / WARN /.test(line)).map((line) => line.replace(/^\[[^\]]*\] WARN /, ''))
+      return {record, warnings}
+    }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS))
   }
   throw new BackgroundStartFailed(

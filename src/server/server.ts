@@ -39,12 +39,12 @@ export class KafkaServer {
     try {
       for (const {host, port} of options.tcp) {
         const tcp = server.createListener('tcp')
-        await listenOn(tcp, {host: host === '' ? undefined : host, port}, `TCP ${host || '0.0.0.0'}:${port}`)
+        await listenOn(tcp, {host: host === '' ? undefined : host, port}, `TCP ${host || '0.0.0.0'}:${port}`, options.logger)
         server.tcpServers.push(tcp)
       }
       if (options.socketPath) {
         const unix = server.createListener('unix')
-        await listenOnPrivateSocket(unix, options.socketPath)
+        await listenOnPrivateSocket(unix, options.socketPath, options.logger)
         server.unixServer = unix
       }
     } catch (error) {
@@ -86,9 +86,7 @@ export class KafkaServer {
   }
 
   private createListener(kind: ConnectionInfo['listener']): Server {
-    const listener = createServer({noDelay: true}, (socket) => this.accept(socket, kind))
-    listener.on('error', (error) => this.options.logger.error(`${kind} listener: ${error.message}`))
-    return listener
+    return createServer({noDelay: true}, (socket) => this.accept(socket, kind))
   }
 
   private accept(socket: Socket, kind: ConnectionInfo['listener']): void {
@@ -104,7 +102,12 @@ export class KafkaServer {
   }
 }
 
-function listenOn(server: Server, options: {host?: string; port?: number; path?: string}, what: string): Promise<void> {
+function listenOn(
+  server: Server,
+  options: {host?: string; port?: number; path?: string},
+  what: string,
+  logger: Logger,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening)
@@ -112,6 +115,8 @@ function listenOn(server: Server, options: {host?: string; port?: number; path?:
     }
     const onListening = () => {
       server.off('error', onError)
+      // Bind errors are the caller's; anything later (e.g. EMFILE on accept) is only worth a log line.
+      server.on('error', (error) => logger.error(`${what}: ${error.message}`))
       resolve()
     }
     server.once('error', onError)
@@ -121,7 +126,7 @@ function listenOn(server: Server, options: {host?: string; port?: number; path?:
 }
 
 /** Creates the socket owner-only from the first instant (umask), then pins the mode (chmod). */
-async function listenOnPrivateSocket(server: Server, path: string): Promise<void> {
+async function listenOnPrivateSocket(server: Server, path: string, logger: Logger): Promise<void> {
   let previous: number | undefined
   try {
     previous = process.umask(0o177)
@@ -129,7 +134,7 @@ async function listenOnPrivateSocket(server: Server, path: string): Promise<void
     // Worker threads cannot change the umask; the chmod below still applies.
   }
   try {
-    await listenOn(server, {path}, `Unix socket ${path}`)
+    await listenOn(server, {path}, `Unix socket ${path}`, logger)
   } finally {
     if (previous !== undefined) process.umask(previous)
   }
