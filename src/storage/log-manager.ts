@@ -1,0 +1,254 @@
+/**
+ * All partition logs of one data directory (Kafka's LogManager): finds and recovers them at
+ * start, creates and deletes them, keeps the recovery-point and log-start-offset checkpoints, and
+ * marks a clean shutdown so the next start can skip the scan.
+ */
+import {randomUUID} from 'node:crypto'
+import {join} from 'node:path'
+import {
+  CheckpointFormatError,
+  LOG_START_OFFSET_CHECKPOINT,
+  OffsetCheckpointFile,
+  type PartitionOffset,
+  RECOVERY_POINT_CHECKPOINT,
+} from './checkpoint.js'
+import {deletionDirName, isDeletionDirName, logDirName, parseLogDirName} from './file-names.js'
+import {type StorageFs, isNotFound, nodeFs, syncDir, writeFileAtomically} from './fs.js'
+import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
+import {PartitionLog} from './log.js'
+import type {StorageLogger} from './recovery.js'
+
+/** Kafka's name for the clean-shutdown marker. */
+export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
+/** Kafka's log.flush.offset.checkpoint.interval.ms. */
+const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000
+/** Logs opened at once at start-up: enough to overlap I/O without a burst of open files. */
+const LOAD_CONCURRENCY = 8
+
+export interface LogManagerOptions {
+  logger: StorageLogger
+  /** Settings for logs found on disk and for `createLog` without a config (Kafka's defaults). */
+  defaults?: Partial<LogConfig>
+  fs?: StorageFs
+  now?: () => number
+  /** How often the checkpoint files are rewritten; 0 turns the timer off. */
+  checkpointIntervalMs?: number
+}
+
+export class LogManager {
+  private readonly logs = new Map<string, PartitionLog>()
+  private readonly recoveryPoints: OffsetCheckpointFile
+  private readonly logStartOffsets: OffsetCheckpointFile
+  private checkpointTimer: NodeJS.Timeout | null = null
+  private checkpointing: Promise<void> = Promise.resolve()
+  private closed = false
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly fs: StorageFs,
+    private readonly logger: StorageLogger,
+    private readonly defaults: LogConfig,
+    private readonly now: () => number,
+  ) {
+    this.recoveryPoints = new OffsetCheckpointFile(fs, dataDir, RECOVERY_POINT_CHECKPOINT)
+    this.logStartOffsets = new OffsetCheckpointFile(fs, dataDir, LOG_START_OFFSET_CHECKPOINT)
+  }
+
+  /**
+   * Opens every `<topic>-<partition>` log under `dataDir` (creating the directory if needed). A
+   * start without the clean-shutdown marker validates everything past each recovery point;
+   * damage that cannot be cut off as a torn tail throws StorageCorruptionError.
+   */
+  static async open(dataDir: string, options: LogManagerOptions): Promise<LogManager> {
+    const fs = options.fs ?? nodeFs
+    const manager = new LogManager(
+      dataDir,
+      fs,
+      options.logger,
+      {...DEFAULT_LOG_CONFIG, ...options.defaults},
+      options.now ?? Date.now,
+    )
+    await fs.mkdir(dataDir)
+    await manager.loadLogs()
+    const interval = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS
+    if (interval > 0) {
+      manager.checkpointTimer = setInterval(() => {
+        manager.checkpoint().catch((error: Error) => manager.logger.error(`Writing checkpoint files failed: ${error.message}`))
+      }, interval)
+      manager.checkpointTimer.unref()
+    }
+    return manager
+  }
+
+  getLog(topic: string, partition: number): PartitionLog | undefined {
+    return this.logs.get(logDirName(topic, partition))
+  }
+
+  allLogs(): PartitionLog[] {
+    return [...this.logs.values()]
+  }
+
+  /** Makes a new, empty log. */
+  async createLog(topic: string, partition: number, config?: Partial<LogConfig>): Promise<PartitionLog> {
+    const name = logDirName(topic, partition)
+    if (this.logs.has(name)) throw new Error(`The log ${name} already exists`)
+    const log = await PartitionLog.open({
+      topic,
+      partition,
+      dir: join(this.dataDir, name),
+      config: {...this.defaults, ...config},
+      logger: this.logger,
+      fs: this.fs,
+      now: this.now,
+    })
+    this.logs.set(name, log)
+    await syncDir(this.fs, this.dataDir)
+    return log
+  }
+
+  /**
+   * Deletes every log of `topic`. Each directory is first renamed to
+   * `<topic>-<partition>.<uuid>-delete` (Kafka's way), so a crash midway leaves a name the next
+   * start recognises and finishes removing.
+   */
+  async deleteLogs(topic: string): Promise<void> {
+    for (const log of this.allLogs().filter((candidate) => candidate.topic === topic)) {
+      this.logs.delete(logDirName(topic, log.partition))
+      await log.close()
+      const doomed = join(this.dataDir, deletionDirName(topic, log.partition, randomUUID().replaceAll('-', '')))
+      await this.fs.rename(log.dir, doomed)
+      await syncDir(this.fs, this.dataDir)
+      await this.fs.removeTree(doomed)
+    }
+  }
+
+  /** Deletes the logs of topics not in `topics` (a crash between forgetting a topic and deleting its logs). */
+  async removeStrayLogs(topics: ReadonlySet<string>): Promise<void> {
+    const stray = new Set(this.allLogs().map((log) => log.topic).filter((topic) => !topics.has(topic)))
+    for (const topic of stray) {
+      this.logger.warn(`Deleting the logs of ${topic}: the topic no longer exists`)
+      await this.deleteLogs(topic)
+    }
+  }
+
+  /** Bytes of all segments of all logs. */
+  totalBytes(): number {
+    let total = 0
+    for (const log of this.logs.values()) total += log.sizeInBytes()
+    return total
+  }
+
+  /** Rewrites the recovery-point and log-start-offset checkpoints from the logs' current state. */
+  checkpoint(): Promise<void> {
+    const run = async () => {
+      const logs = this.allLogs()
+      const entry = (log: PartitionLog, offset: number): PartitionOffset => ({topic: log.topic, partition: log.partition, offset})
+      await this.recoveryPoints.write(logs.map((log) => entry(log, log.recoveryPoint)))
+      await this.logStartOffsets.write(logs.map((log) => entry(log, log.logStartOffset)))
+    }
+    const done = this.checkpointing.then(run)
+    this.checkpointing = done.catch(() => {})
+    return done
+  }
+
+  /**
+   * Flushes and closes every log, writes the checkpoints, then the clean-shutdown marker. If
+   * any of that fails the marker is not written, and the next start scans.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer)
+    const results = await Promise.allSettled(this.allLogs().map((log) => log.close()))
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+    if (failed) throw failed.reason
+    await this.checkpoint()
+    await writeFileAtomically(this.fs, this.dataDir, join(this.dataDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0))
+  }
+
+  private async loadLogs(): Promise<void> {
+    const markerPath = join(this.dataDir, CLEAN_SHUTDOWN_FILE)
+    const hadCleanShutdown = await this.exists(markerPath)
+    const recoveryPoints = await this.readCheckpoint(this.recoveryPoints)
+    const logStartOffsets = await this.readCheckpoint(this.logStartOffsets)
+    if (hadCleanShutdown) {
+      // Gone before loading starts, so a crash while loading counts as unclean (KAFKA-10471).
+      await this.fs.unlink(markerPath)
+      await syncDir(this.fs, this.dataDir)
+    }
+    const found: Array<{name: string; topic: string; partition: number}> = []
+    for (const name of await this.fs.readdir(this.dataDir)) {
+      const path = join(this.dataDir, name)
+      if (isDeletionDirName(name)) {
+        await this.fs.removeTree(path)
+        continue
+      }
+      const parsed = parseLogDirName(name)
+      if (parsed && (await this.fs.stat(path)).isDirectory()) found.push({name, ...parsed})
+    }
+    if (!hadCleanShutdown && found.length > 0)
+      this.logger.warn(`${this.dataDir} was not shut down cleanly: checking ${found.length} log(s) past their recovery points`)
+    try {
+      await eachConcurrently(found, LOAD_CONCURRENCY, async ({name, topic, partition}) => {
+        const log = await PartitionLog.open({
+          topic,
+          partition,
+          dir: join(this.dataDir, name),
+          config: this.defaults,
+          logger: this.logger,
+          fs: this.fs,
+          now: this.now,
+          hadCleanShutdown,
+          recoveryPoint: recoveryPoints.get(name),
+          logStartOffset: logStartOffsets.get(name),
+        })
+        this.logs.set(name, log)
+      })
+    } catch (error) {
+      await Promise.allSettled(this.allLogs().map((log) => log.close()))
+      this.logs.clear()
+      throw error
+    }
+  }
+
+  /** A checkpoint by log directory name; a malformed one is ignored (recovery then does more work). */
+  private async readCheckpoint(file: OffsetCheckpointFile): Promise<Map<string, number>> {
+    try {
+      const entries = await file.read()
+      return new Map(entries.map(({topic, partition, offset}) => [logDirName(topic, partition), offset]))
+    } catch (error) {
+      if (!(error instanceof CheckpointFormatError)) throw error
+      this.logger.warn(`${error.message}; ignoring it`)
+      return new Map()
+    }
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      await this.fs.stat(path)
+      return true
+    } catch (error) {
+      if (isNotFound(error)) return false
+      throw error
+    }
+  }
+}
+
+/** Runs `work` over `items`, `limit` at a time; after a failure starts no more, then throws it. */
+async function eachConcurrently<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  let failed = false
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++])
+      } catch (error) {
+        failed = true
+        throw error
+      }
+    }
+  }
+  const results = await Promise.allSettled(Array.from({length: Math.min(limit, items.length)}, worker))
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected')
+  if (failure) throw failure.reason
+}

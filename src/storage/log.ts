@@ -1,0 +1,377 @@
+/**
+ * A partition's log (Kafka's UnifiedLog/LocalLog on one node): a row of segments, the newest one
+ * active. Offsets are handed out synchronously when `append` is called, so callers see them in
+ * call order; the bytes then go through one serial writer, so file order is offset order.
+ */
+import {BATCH_HEADER_SIZE, batchSize, readLastOffsetDelta, readMaxTimestamp, writeBaseOffset} from '../protocol/record-batch.js'
+import {CorruptBatchError, KAFKA_STORAGE_ERROR, OffsetOutOfRangeError, StorageError} from './errors.js'
+import {type StorageFs, nodeFs, syncDir} from './fs.js'
+import {GroupCommit} from './group-commit.js'
+import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
+import {type StorageLogger, loadLog} from './recovery.js'
+import {LogSegment} from './segment.js'
+
+export {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
+export type {StorageLogger} from './recovery.js'
+
+const MAX_RELATIVE_OFFSET = 0x7fffffff
+
+export interface PartitionLogOptions {
+  topic: string
+  partition: number
+  dir: string
+  config?: Partial<LogConfig>
+  logger: StorageLogger
+  fs?: StorageFs
+  /** The clock, in ms: segment.ms and segment roll timing read it. */
+  now?: () => number
+  /** The clean-shutdown marker was found, so the segments need no scan. */
+  hadCleanShutdown?: boolean
+  recoveryPoint?: number
+  logStartOffset?: number
+}
+
+interface PendingAppend {
+  kind: 'append'
+  batch: Buffer
+  baseOffset: number
+  lastOffset: number
+  durable: boolean
+  written: boolean
+  resolve: (offsets: {baseOffset: number; lastOffset: number}) => void
+  reject: (error: unknown) => void
+}
+
+/** A point in the write queue: reached once everything queued before it is written. */
+interface Barrier {
+  kind: 'barrier'
+  resolve: () => void
+  reject: (error: unknown) => void
+}
+
+export class PartitionLog {
+  private nextOffset: number
+  private startOffset: number
+  private flushedOffset: number
+  private config: LogConfig
+  private queue: Array<PendingAppend | Barrier> = []
+  private draining = false
+  private failure: StorageError | null = null
+  private closing = false
+  /** Segments written since their last fsync: what a group commit must cover. */
+  private readonly unsynced = new Set<LogSegment>()
+  private readonly groupCommit = new GroupCommit(() => this.syncWrittenSegments())
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly dir: string,
+    private readonly segments: LogSegment[],
+    loaded: {logStartOffset: number; recoveryPoint: number},
+    config: LogConfig,
+    private readonly fs: StorageFs,
+    private readonly now: () => number,
+    private readonly logger: StorageLogger,
+  ) {
+    this.config = config
+    this.nextOffset = this.active.nextOffset
+    this.startOffset = loaded.logStartOffset
+    this.flushedOffset = loaded.recoveryPoint
+  }
+
+  /** Opens (recovering if need be) or creates the log in `dir`. */
+  static async open(options: PartitionLogOptions): Promise<PartitionLog> {
+    const fs = options.fs ?? nodeFs
+    const now = options.now ?? Date.now
+    const config = {...DEFAULT_LOG_CONFIG, ...options.config}
+    await fs.mkdir(options.dir)
+    const loaded = await loadLog({
+      fs,
+      dir: options.dir,
+      config,
+      logger: options.logger,
+      now: now(),
+      hadCleanShutdown: options.hadCleanShutdown ?? false,
+      recoveryPoint: options.recoveryPoint,
+      logStartOffset: options.logStartOffset,
+    })
+    return new PartitionLog(options.topic, options.partition, options.dir, loaded.segments, loaded, config, fs, now, options.logger)
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset
+  }
+
+  /** The offset the next append gets. On a single node this is also the high watermark. */
+  get logEndOffset(): number {
+    return this.nextOffset
+  }
+
+  /** Every offset below this is on disk (fsync'd with its indexes): the recovery-point checkpoint. */
+  get recoveryPoint(): number {
+    return this.flushedOffset
+  }
+
+  sizeInBytes(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.size, 0)
+  }
+
+  /** The segments' base offsets, oldest first. */
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((segment) => segment.baseOffset)
+  }
+
+  updateConfig(config: Partial<LogConfig>): void {
+    this.config = {...this.config, ...config}
+  }
+
+  /**
+   * Stores `batch` (a RecordBatch v2, its base offset rewritten in place). The offsets are
+   * assigned before this returns; the promise resolves once the OS has the bytes, or with
+   * `durable` once they are fsync'd too (shared with concurrent durable appends).
+   */
+  append(batch: Buffer, opts: {durable: boolean}): Promise<{baseOffset: number; lastOffset: number}> {
+    if (this.failure) return Promise.reject(this.failure)
+    if (this.closing) return Promise.reject(new StorageError(`The log of ${this.topic}-${this.partition} is closed`))
+    if (batch.length < BATCH_HEADER_SIZE || batchSize(batch) !== batch.length || readLastOffsetDelta(batch) < 0)
+      return Promise.reject(new CorruptBatchError('A record batch to append does not frame itself correctly'))
+    const baseOffset = this.nextOffset
+    const lastOffset = baseOffset + readLastOffsetDelta(batch)
+    writeBaseOffset(batch, baseOffset)
+    this.nextOffset = lastOffset + 1
+    return new Promise((resolve, reject) => {
+      this.enqueue({kind: 'append', batch, baseOffset, lastOffset, durable: opts.durable, written: false, resolve, reject})
+    })
+  }
+
+  /**
+   * Whole stored batches from the one holding `fetchOffset`, across segments, stopping before
+   * `upToOffset` and before exceeding `maxBytes`, except that the first batch always comes back
+   * whole (KIP-74). Only bytes whose write has completed are returned.
+   */
+  async read(fetchOffset: number, maxBytes: number, upToOffset?: number): Promise<{batches: Buffer[]; bytes: number}> {
+    if (fetchOffset < this.startOffset || fetchOffset > this.nextOffset)
+      throw new OffsetOutOfRangeError(
+        `Offset ${fetchOffset} is outside the log of ${this.topic}-${this.partition}: [${this.startOffset}, ${this.nextOffset}]`,
+      )
+    const batches: Buffer[] = []
+    let bytes = 0
+    if (fetchOffset === this.nextOffset) return {batches, bytes}
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      const read = await this.segments[i].read(fetchOffset, maxBytes - bytes, batches.length === 0, upToOffset)
+      batches.push(...read.batches)
+      bytes += read.bytes
+      if (read.limited) break
+    }
+    return {batches, bytes}
+  }
+
+  /**
+   * The first stored batch holding a record stamped at or after `timestamp` (by its
+   * maxTimestamp), with its bytes so the caller can find the exact record inside it.
+   */
+  async offsetForTimestamp(timestamp: number): Promise<{offset: number; timestamp: number; batch: Buffer} | null> {
+    for (const segment of [...this.segments]) {
+      const found = await segment.findByTimestamp(timestamp, this.startOffset)
+      if (found) return found
+    }
+    return null
+  }
+
+  /**
+   * ListOffsets -3: the largest timestamp in the log and the last offset of the (earliest) batch
+   * carrying it. Without decoding records that is the record holding it whenever timestamps
+   * rise within a batch.
+   */
+  async maxTimestampEntry(): Promise<{offset: number; timestamp: number} | null> {
+    let best: {offset: number; timestamp: number} | null = null
+    for (const segment of this.segments) {
+      if (segment.maxTimestamp >= 0 && (!best || segment.maxTimestamp > best.timestamp))
+        best = {offset: segment.offsetOfMaxTimestamp, timestamp: segment.maxTimestamp}
+    }
+    return best
+  }
+
+  /** Writes and fsyncs everything appended before the call, indexes included. */
+  async flush(): Promise<void> {
+    const target = this.nextOffset
+    await this.barrier()
+    await this.flushSegments(this.segments.filter((segment) => this.unsynced.has(segment) || segment === this.active), false)
+    this.flushedOffset = Math.max(this.flushedOffset, target)
+  }
+
+  /**
+   * Stops taking appends, finishes the queued ones, makes everything durable and closes the
+   * files. A log that failed is closed without the final flush.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return
+    this.closing = true
+    try {
+      await this.barrier().catch(() => {})
+      await this.groupCommit.settled()
+      if (!this.failure) {
+        await this.flushSegments([...this.unsynced].filter((segment) => segment !== this.active), false)
+        await this.flushSegments([this.active], true)
+        this.flushedOffset = this.nextOffset
+      }
+    } finally {
+      await Promise.allSettled(this.segments.map((segment) => segment.close()))
+    }
+  }
+
+  private get active(): LogSegment {
+    return this.segments[this.segments.length - 1]
+  }
+
+  private segmentIndexFor(offset: number): number {
+    let low = 0
+    let high = this.segments.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1
+      if (this.segments[middle].baseOffset <= offset) low = middle
+      else high = middle - 1
+    }
+    return low
+  }
+
+  private barrier(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => this.enqueue({kind: 'barrier', resolve, reject}))
+  }
+
+  private enqueue(item: PendingAppend | Barrier): void {
+    this.queue.push(item)
+    if (this.draining) return
+    this.draining = true
+    // Start on the next microtask, so appends made in the same tick share one write.
+    queueMicrotask(() => void this.drain())
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const items = this.queue
+      this.queue = []
+      try {
+        if (this.failure) throw this.failure
+        await this.writeItems(items)
+      } catch (error) {
+        const failure = this.fail(error)
+        for (const item of items) if (item.kind === 'barrier' || !item.written) item.reject(failure)
+      }
+    }
+    this.draining = false
+  }
+
+  private async writeItems(items: Array<PendingAppend | Barrier>): Promise<void> {
+    let group: PendingAppend[] = []
+    let groupBytes = 0
+    for (const item of items) {
+      if (item.kind === 'barrier') {
+        await this.writeGroup(group)
+        group = []
+        groupBytes = 0
+        item.resolve()
+        continue
+      }
+      if (this.shouldRoll(item, groupBytes)) {
+        await this.writeGroup(group)
+        group = []
+        groupBytes = 0
+        await this.roll(item.baseOffset)
+      }
+      group.push(item)
+      groupBytes += item.batch.length
+    }
+    await this.writeGroup(group)
+  }
+
+  /** Kafka's roll rules: size, age (segment.ms), index capacity, relative-offset range. */
+  private shouldRoll(item: PendingAppend, pendingBytes: number): boolean {
+    const segment = this.active
+    const size = segment.size + pendingBytes
+    if (size === 0) return false
+    if (size + item.batch.length > this.config.segmentBytes) return true
+    if (item.lastOffset - segment.baseOffset > MAX_RELATIVE_OFFSET) return true
+    if (segment.indexesFull(this.config.segmentIndexBytes)) return true
+    const started = segment.rollingBasedTimestamp
+    return started !== null && this.now() - started > this.config.segmentMs
+  }
+
+  private async writeGroup(group: PendingAppend[]): Promise<void> {
+    if (group.length === 0) return
+    const segment = this.active
+    await segment.append(
+      group.map((item) => ({
+        buffer: item.batch,
+        baseOffset: item.baseOffset,
+        lastOffset: item.lastOffset,
+        maxTimestamp: readMaxTimestamp(item.batch),
+      })),
+      this.config.indexIntervalBytes,
+      this.now(),
+    )
+    this.unsynced.add(segment)
+    const durable: PendingAppend[] = []
+    for (const item of group) {
+      item.written = true
+      if (item.durable) durable.push(item)
+      else item.resolve({baseOffset: item.baseOffset, lastOffset: item.lastOffset})
+    }
+    if (durable.length === 0) return
+    this.groupCommit.request().then(
+      () => {
+        for (const item of durable) item.resolve({baseOffset: item.baseOffset, lastOffset: item.lastOffset})
+      },
+      (error) => {
+        const failure = this.fail(error)
+        for (const item of durable) item.reject(failure)
+      },
+    )
+  }
+
+  /**
+   * Starts a new active segment at `baseOffset`, then flushes the old one (Kafka flushes on
+   * roll): once it is durable the recovery point moves up to the new segment.
+   */
+  private async roll(baseOffset: number): Promise<void> {
+    const previous = this.active
+    this.segments.push(await LogSegment.create(this.fs, this.dir, baseOffset))
+    await syncDir(this.fs, this.dir)
+    await this.flushSegments([previous], true)
+    this.flushedOffset = Math.max(this.flushedOffset, baseOffset)
+  }
+
+  private async flushSegments(segments: LogSegment[], closing: boolean): Promise<void> {
+    for (const segment of segments) {
+      this.unsynced.delete(segment)
+      await segment.flush(closing)
+    }
+  }
+
+  /** One group commit: fdatasync every segment written since its last sync. */
+  private async syncWrittenSegments(): Promise<void> {
+    const segments = [...this.unsynced]
+    this.unsynced.clear()
+    for (const segment of segments) await segment.syncLog()
+  }
+
+  /**
+   * A failed write or fsync ends the log's life until a restart: after a failed write-back the
+   * OS may have dropped the dirty pages, so retrying could report success for lost data.
+   */
+  private fail(error: unknown): StorageError {
+    if (!this.failure) {
+      const reason = error instanceof Error ? error.message : String(error)
+      this.failure = new StorageError(
+        `The log of ${this.topic}-${this.partition} in ${this.dir} failed and takes no more writes (${reason}). ` +
+          'Check the disk, then restart kbus.',
+        KAFKA_STORAGE_ERROR,
+        {cause: error},
+      )
+      this.logger.error(this.failure.message)
+      for (const item of this.queue.splice(0)) item.reject(this.failure)
+    }
+    return this.failure
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * Loading a partition's log from disk (Kafka's LogLoader). Temporary files go first, then each
+ * segment is opened: after a clean shutdown, or below the recovery point, its indexes are trusted
+ * once they pass a sanity check; otherwise every batch is validated and the indexes rebuilt. A
+ * torn tail is cut off with a warning; damage with sound data after it stops the start-up.
+ */
+import {join} from 'node:path'
+import {StorageCorruptionError} from './errors.js'
+import {FAULT_DESCRIPTIONS, type BatchFault} from './file-records.js'
+import {
+  CLEANED_SUFFIX,
+  DELETED_SUFFIX,
+  INDEX_SUFFIX,
+  LOG_SUFFIX,
+  SWAP_SUFFIX,
+  TIME_INDEX_SUFFIX,
+  parseSegmentFileName,
+} from './file-names.js'
+import type {StorageFs} from './fs.js'
+import type {LogConfig} from './log-config.js'
+import {LogSegment} from './segment.js'
+
+/** What storage logs: the daemon's logger fits. */
+export interface StorageLogger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+export interface LoadParams {
+  fs: StorageFs
+  dir: string
+  config: LogConfig
+  logger: StorageLogger
+  now: number
+  /** The clean-shutdown marker was present: every segment was flushed and closed properly. */
+  hadCleanShutdown: boolean
+  /** From the recovery-point checkpoint: every offset below it was flushed. Absent: nothing was. */
+  recoveryPoint?: number
+  /** From the log-start-offset checkpoint. */
+  logStartOffset?: number
+}
+
+export interface LoadedLog {
+  segments: LogSegment[]
+  logStartOffset: number
+  recoveryPoint: number
+}
+
+export async function loadLog(params: LoadParams): Promise<LoadedLog> {
+  const {fs, dir, logger} = params
+  const baseOffsets = await removeTemporaryFiles(fs, dir, logger)
+  const segments: LogSegment[] = []
+  try {
+    for (const baseOffset of baseOffsets) segments.push(await LogSegment.open(fs, dir, baseOffset))
+    await recoverSegments(segments, params)
+    if (segments.length === 0) segments.push(await LogSegment.create(fs, dir, params.logStartOffset ?? 0))
+  } catch (error) {
+    await Promise.allSettled(segments.map((segment) => segment.close()))
+    throw error
+  }
+  const active = segments[segments.length - 1]
+  await active.startRollTimer(params.now)
+  const logEndOffset = active.nextOffset
+  const firstOffset = segments[0].baseOffset
+  return {
+    segments,
+    logStartOffset: Math.min(Math.max(params.logStartOffset ?? firstOffset, firstOffset), logEndOffset),
+    recoveryPoint: params.hadCleanShutdown ? logEndOffset : Math.min(params.recoveryPoint ?? 0, logEndOffset),
+  }
+}
+
+/**
+ * Deletes what a crash may have left half-done and index files without a .log; returns the base
+ * offsets of the segments, oldest first.
+ */
+async function removeTemporaryFiles(fs: StorageFs, dir: string, logger: StorageLogger): Promise<number[]> {
+  const names = await fs.readdir(dir)
+  const logs = new Set<number>()
+  const indexes: Array<{name: string; baseOffset: number}> = []
+  for (const name of names) {
+    if (name.endsWith(DELETED_SUFFIX) || name.endsWith(CLEANED_SUFFIX)) {
+      await fs.unlink(join(dir, name))
+      continue
+    }
+    if (name.endsWith(SWAP_SUFFIX)) {
+      // Only compaction writes .swap files, and kbus does not compact yet: nothing to finish.
+      logger.warn(`Ignoring ${join(dir, name)}: finishing an interrupted segment swap is not supported yet`)
+      continue
+    }
+    const parsed = parseSegmentFileName(name)
+    if (!parsed) continue
+    if (parsed.suffix === LOG_SUFFIX) logs.add(parsed.baseOffset)
+    else if (parsed.suffix === INDEX_SUFFIX || parsed.suffix === TIME_INDEX_SUFFIX) indexes.push({name, baseOffset: parsed.baseOffset})
+  }
+  for (const index of indexes) if (!logs.has(index.baseOffset)) await fs.unlink(join(dir, index.name))
+  return [...logs].sort((a, b) => a - b)
+}
+
+async function recoverSegments(segments: LogSegment[], params: LoadParams): Promise<void> {
+  const {config, logger} = params
+  const recoveryPoint = params.recoveryPoint ?? 0
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]
+    const isLast = i === segments.length - 1
+    const offsetLimit = isLast ? Number.MAX_SAFE_INTEGER : segments[i + 1].baseOffset
+    // Kafka's rule: from the segment holding the recovery point on, nothing is known to be flushed.
+    const unflushed = !params.hadCleanShutdown && offsetLimit > recoveryPoint
+    if (!unflushed) {
+      if (!(await segment.loadIndexes(offsetLimit))) {
+        logger.warn(`Rebuilding the indexes of ${segment.logPath}: missing or failing their sanity check`)
+      } else if (!isLast || (await segment.loadNextOffset())) {
+        continue
+      }
+    }
+    const {validBytes, fault} = await segment.recover(config.indexIntervalBytes)
+    if (!fault) continue
+    await cutTornTail(segments, i, validBytes, fault, unflushed, logger)
+    return
+  }
+}
+
+/**
+ * Truncates segment `i` at `position` and drops every later segment, unless that would lose data
+ * that was flushed or is followed by sound batches: then it refuses with the file and position.
+ */
+async function cutTornTail(
+  segments: LogSegment[],
+  i: number,
+  position: number,
+  fault: BatchFault,
+  unflushed: boolean,
+  logger: StorageLogger,
+): Promise<void> {
+  const segment = segments[i]
+  const problem = FAULT_DESCRIPTIONS[fault]
+  if (!unflushed)
+    throw new StorageCorruptionError(segment.logPath, position, `${problem}, in data that was flushed to disk before`)
+  const sound = await findSoundBatchAfter(segments, i, position)
+  if (sound)
+    throw new StorageCorruptionError(
+      segment.logPath,
+      position,
+      `${problem}, followed by a sound batch at byte position ${sound.position} of ${sound.file}`,
+    )
+  const dropped = segments.splice(i + 1)
+  const droppedBytes = segment.size - position + dropped.reduce((sum, later) => sum + later.size, 0)
+  await segment.truncateTo(position)
+  for (const later of dropped) await later.delete()
+  logger.warn(
+    `Truncated the torn tail of ${segment.logPath} at byte position ${position} (${problem}): ` +
+      `${droppedBytes} bytes dropped${dropped.length > 0 ? ` with ${dropped.length} later segment(s)` : ''}; ` +
+      `the log now ends at offset ${segment.nextOffset}`,
+  )
+}
+
+async function findSoundBatchAfter(
+  segments: LogSegment[],
+  i: number,
+  position: number,
+): Promise<{file: string; position: number} | null> {
+  const here = await segments[i].findSoundBatch(position + 1)
+  if (here !== null) return {file: segments[i].logPath, position: here}
+  for (const later of segments.slice(i + 1)) {
+    const there = await later.findSoundBatch(0)
+    if (there !== null) return {file: later.logPath, position: there}
+  }
+  return null
+}
