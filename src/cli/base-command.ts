@@ -29,7 +29,7 @@ export abstract class KbusBaseCommand extends Command {
 
   /**
    * One line on stderr (plus a hint), the right exit code even under --json (oclif alone would
-   * exit 1 and put the error on stdout), and a stack trace only for bugs under KBUS_DEBUG.
+   * exit 1 and put the error on stdout), and a stack trace only under KBUS_DEBUG.
    */
   protected override async catch(error: Error & {exitCode?: number}): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
@@ -37,7 +37,7 @@ export abstract class KbusBaseCommand extends Command {
     if (this.jsonEnabled())
       printJson({error: {message: report.message, code: report.code ?? null, exitCode: report.exitCode}})
     printError(report.message, report.hint)
-    if (report.unexpected && process.env.KBUS_DEBUG) process.stderr.write(`${error.stack ?? ''}\n`)
+    if (process.env.KBUS_DEBUG) process.stderr.write(`${error.stack ?? String(error)}\n`)
     throw new Errors.ExitError(report.exitCode)
   }
 }

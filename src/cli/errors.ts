@@ -76,15 +76,28 @@ export function describeError(error: unknown): ErrorReport {
   }
   const network = describeNetworkError(error)
   if (network) return network
-  if (error instanceof Error && error.name === 'ConfigError')
-    return {message: error.message, exitCode: ExitCode.failure, unexpected: false}
-  const message = error instanceof Error ? error.message : String(error)
-  return {
-    message: message || 'kbus failed without a message',
-    hint: 'This looks like a bug in kbus; rerun with KBUS_DEBUG=1 for the stack trace.',
-    exitCode: ExitCode.failure,
-    unexpected: true,
-  }
+  const message = (error instanceof Error ? error.message : String(error)) || 'kbus failed without a message'
+  if (isProgrammingError(error))
+    return {
+      message,
+      hint: 'This looks like a bug in kbus; rerun with KBUS_DEBUG=1 for the stack trace.',
+      exitCode: ExitCode.failure,
+      unexpected: true,
+    }
+  // A typed error from a lower layer (config, storage, client): its message is written for users.
+  const code = (error as {code?: unknown}).code
+  return {message, exitCode: ExitCode.failure, code: typeof code === 'string' ? code : undefined, unexpected: false}
+}
+
+/** JavaScript's own errors mean kbus itself went wrong, whatever the input. */
+function isProgrammingError(error: unknown): boolean {
+  return (
+    !(error instanceof Error) ||
+    error instanceof TypeError ||
+    error instanceof ReferenceError ||
+    error instanceof RangeError ||
+    error instanceof SyntaxError
+  )
 }
 
 interface SystemError extends Error {
