@@ -36,6 +36,7 @@ interface Slot {
 }
 
 const SIZE_PREFIX = 4
+const HALF_CLOSE_GRACE_MS = 1_000
 
 export class Connection {
   private readonly chunks: Buffer[] = []
@@ -76,8 +77,13 @@ export class Connection {
   /** Ends the connection after the answers already written; `force` drops it at once. */
   close(force = false): void {
     if (this.closed) return
-    if (force) this.socket.destroy()
-    else this.socket.end()
+    if (force) {
+      this.socket.destroy()
+      return
+    }
+    this.socket.end()
+    // A peer that never closes its half would hold the broker's shutdown open.
+    setTimeout(() => this.socket.destroy(), HALF_CLOSE_GRACE_MS).unref()
   }
 
   private receive(chunk: Buffer): void {
