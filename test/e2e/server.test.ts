@@ -4,6 +4,8 @@ import {connect} from 'node:net'
 import {join} from 'node:path'
 import {execa} from 'execa'
 import {afterAll, describe, expect, it} from 'vitest'
+import {decodeResponse, encodeRequest} from '../../src/protocol/headers.js'
+import {Metadata} from '../../src/protocol/messages/03-metadata.js'
 import {BIN, cliEnv, isAlive, kbus, makeTempHome, startDaemon, waitFor, type Daemon} from './helpers/index.js'
 
 const daemons: Daemon[] = []
@@ -25,6 +27,23 @@ function accepts(target: {port: number; host: string} | {path: string}): Promise
       resolve(true)
     })
     socket.once('error', () => resolve(false))
+  })
+}
+
+/** One Metadata v4 round trip, the way any Kafka client opens a conversation. */
+function metadata(target: {port: number; host: string} | {path: string}, topic: string) {
+  return new Promise<ReturnType<typeof decodeResponse<typeof Metadata>>['body']>((resolve, reject) => {
+    const socket = connect(target)
+    let received = Buffer.alloc(0)
+    socket.once('connect', () => socket.write(encodeRequest(Metadata, 4, 1, 'e2e', {topics: [{name: topic}], allowAutoTopicCreation: true})))
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk])
+      if (received.length >= 4 && received.length >= 4 + received.readInt32BE(0)) {
+        socket.destroy()
+        resolve(decodeResponse(Metadata, 4, received.subarray(4, 4 + received.readInt32BE(0))).body)
+      }
+    })
+    socket.once('error', reject)
   })
 }
 
@@ -165,6 +184,18 @@ describe('kbus server', () => {
     const fromFile = await kbus(['server', 'start', '--port', '0', '--config', badFile], {home})
     expect(fromFile.exitCode).toBe(1)
     expect(fromFile.stderr).toContain('Invalid value maybe for configuration auto.create.topics.enable (from the config file)')
+  })
+
+  it('serves Kafka requests on both listeners, advertising the real TCP port and honouring --override', async () => {
+    const daemon = await started({overrides: ['num.partitions=3']})
+    const overTcp = await metadata({host: '127.0.0.1', port: daemon.port}, 'auto-created')
+    expect(overTcp.brokers).toEqual([expect.objectContaining({nodeId: 1, host: '127.0.0.1', port: daemon.port})])
+    expect(overTcp.topics[0].partitions).toHaveLength(3)
+    const overSocket = await metadata({path: join(daemon.home, 'kbus.sock')}, 'auto-created')
+    expect(overSocket.brokers[0].port).toBe(daemon.port)
+
+    const status = JSON.parse((await kbus(['server', 'status', '--json'], {home: daemon.home})).stdout)
+    expect(status).toMatchObject({topics: 1, partitions: 3})
   })
 
   it('runs in the foreground with a ready line on stderr and stops cleanly on Ctrl-C', async () => {
