@@ -1,0 +1,85 @@
+/**
+ * Produce (0): advertised from v0 like Kafka 4 (librdkafka before 2.11.1 only compresses when
+ * v0 is listed), served for v3-12; the broker closes the connection on v0-2 as Kafka does.
+ * Each partition's single batch is checked by its header, given its offsets and appended as it
+ * came. acks=-1 answers after fsync, acks=1 after the write, acks=0 never.
+ */
+import {ErrorCode, KafkaError, errorMessage} from '../../protocol/errors.js'
+import {Produce} from '../../protocol/messages/00-produce.js'
+import {stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
+import type {BrokerCore} from '../broker-core.js'
+import {CloseConnection} from '../errors.js'
+import {defineHandler} from '../handler.js'
+import {LEADER_EPOCH} from '../partition.js'
+import {validateProducedRecords} from '../produce-validation.js'
+
+export const produceHandler = defineHandler({
+  api: Produce,
+  minServedVersion: 3,
+  async handle(request, ctx) {
+    const {broker, version} = ctx
+    const acks = request.acks
+    const validAcks = acks === 0 || acks === 1 || acks === -1
+    const responses = await Promise.all(
+      request.topicData.map(async (topicData) => ({
+        name: topicData.name,
+        partitionResponses: await Promise.all(
+          topicData.partitionData.map((data) =>
+            validAcks
+              ? produceToPartition(broker, topicData.name, data.index, data.records, acks === -1, version)
+              : failure(data.index, ErrorCode.INVALID_REQUIRED_ACKS),
+          ),
+        ),
+      })),
+    )
+    if (acks === 0) {
+      // The client reads no answer, so a failure can only be signalled by closing the connection.
+      const failed = responses.some((topic) => topic.partitionResponses.some((partition) => partition.errorCode !== 0))
+      if (failed) throw new CloseConnection('a produce request with acks=0 failed')
+      return null
+    }
+    return {responses, throttleTimeMs: 0}
+  },
+})
+
+function failure(index: number, errorCode: number, message?: string) {
+  return {
+    index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, recordErrors: [],
+    errorMessage: message ?? errorMessage(errorCode),
+  }
+}
+
+async function produceToPartition(
+  broker: BrokerCore,
+  topicName: string,
+  index: number,
+  records: Buffer | null,
+  durable: boolean,
+  version: number,
+) {
+  const topic = broker.topics.get(topicName)
+  const partition = topic?.partitions[index]
+  if (!topic || !partition) return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+  const {settings} = topic
+  const problem = validateProducedRecords(records, {
+    maxMessageBytes: settings.maxMessageBytes,
+    segmentBytes: settings.segmentBytes,
+    version,
+  })
+  if (problem) return failure(index, problem.errorCode, problem.message)
+  const batch = records!
+  writePartitionLeaderEpoch(batch, LEADER_EPOCH)
+  const logAppendTimeMs = settings.logAppendTime ? Date.now() : -1
+  if (settings.logAppendTime) stampLogAppendTime(batch, logAppendTimeMs)
+  try {
+    const {baseOffset} = await partition.append(batch, durable)
+    return {
+      index, errorCode: ErrorCode.NONE, baseOffset, logAppendTimeMs, logStartOffset: partition.logStartOffset,
+      recordErrors: [], errorMessage: null,
+    }
+  } catch (error) {
+    if (error instanceof KafkaError) return failure(index, error.code, error.message)
+    broker.logger.error(`Append to ${topicName}-${index} failed: ${(error as Error).message}`)
+    return failure(index, ErrorCode.KAFKA_STORAGE_ERROR)
+  }
+}

@@ -1,0 +1,18 @@
+/** The broker state handlers read and change, kept apart from the request plumbing. */
+import type {Logger} from '../daemon/logger.js'
+import type {BrokerSettings} from './topic-configs.js'
+import type {TopicManager} from './topics.js'
+
+export interface BrokerCore {
+  readonly nodeId: number
+  readonly clusterId: string
+  /** The address clients are told to connect to (the TCP listener). */
+  readonly advertised: {host: string; port: number}
+  readonly topics: TopicManager
+  readonly autoCreateTopics: boolean
+  readonly numPartitions: number
+  readonly defaultReplicationFactor: number
+  readonly brokerSetting: BrokerSettings
+  readonly logger: Logger
+  nextProducerId(): number
+}

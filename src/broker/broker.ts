@@ -1,0 +1,138 @@
+/**
+ * The broker: decodes each request frame, runs the API's handler, encodes the answer. It owns
+ * all broker state (topics, logs) and knows nothing of sockets beyond the connection identity
+ * the transport hands it.
+ */
+import {
+  decodeRequestBody,
+  decodeRequestHeader,
+  encodeApiVersionsUnsupported,
+  encodeResponse,
+} from '../protocol/headers.js'
+import {ApiVersions} from '../protocol/messages/18-api-versions.js'
+import type {ServerConfig} from '../config/server-config.js'
+import type {Logger} from '../daemon/logger.js'
+import {LogManager} from '../storage/log-manager.js'
+import {HANDLERS} from './api/index.js'
+import type {BrokerCore} from './broker-core.js'
+import type {ConnectionInfo} from './handler.js'
+import {CloseConnection} from './errors.js'
+import {MetaStore} from './meta-store.js'
+import type {BrokerSettings} from './topic-configs.js'
+import {TopicManager} from './topics.js'
+
+export class Broker implements BrokerCore {
+  advertised: {host: string; port: number}
+  private producerIds: number
+  private readonly stopping = new AbortController()
+  private readonly connections = new Map<number, AbortController>()
+
+  private constructor(
+    private readonly config: ServerConfig,
+    readonly logger: Logger,
+    private readonly meta: MetaStore,
+    private readonly logs: LogManager,
+    readonly topics: TopicManager,
+  ) {
+    const [listener] = config.advertisedListeners
+    this.advertised = {host: listener.host, port: listener.port}
+    // Producer ids must not repeat across restarts, and kbus keeps no producer state on disk:
+    // starting from the clock (in ms) keeps every run's ids above the previous run's.
+    this.producerIds = Date.now()
+  }
+
+  static async open(config: ServerConfig, opts: {logger: Logger}): Promise<Broker> {
+    const meta = await MetaStore.open(config.dataDir, config.nodeId)
+    const logs = await LogManager.open(config.dataDir, {logger: opts.logger})
+    const brokerSetting: BrokerSettings = (name) => config.properties.get(name)
+    const topics = await TopicManager.open(meta, logs, brokerSetting)
+    return new Broker(config, opts.logger, meta, logs, topics)
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId
+  }
+
+  get clusterId(): string {
+    return this.meta.clusterId
+  }
+
+  get autoCreateTopics(): boolean {
+    return this.config.autoCreateTopics
+  }
+
+  get numPartitions(): number {
+    return this.config.numPartitions
+  }
+
+  get defaultReplicationFactor(): number {
+    return this.config.defaultReplicationFactor
+  }
+
+  readonly brokerSetting: BrokerSettings = (name) => this.config.properties.get(name)
+
+  nextProducerId(): number {
+    return this.producerIds++
+  }
+
+  setAdvertisedListener(host: string, port: number): void {
+    this.advertised = {host, port}
+  }
+
+  async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | null> {
+    let header
+    try {
+      header = decodeRequestHeader(frame)
+    } catch (error) {
+      throw new CloseConnection(`unreadable request header: ${(error as Error).message}`)
+    }
+    const {apiKey, apiVersion, correlationId, clientId, bodyOffset} = header
+    const handler = HANDLERS.get(apiKey)
+    if (!handler) throw new CloseConnection(`unknown API key ${apiKey}`)
+    const {api} = handler
+    if (apiKey === ApiVersions.key && apiVersion > api.maxVersion)
+      return encodeApiVersionsUnsupported(correlationId, api.maxVersion)
+    if (apiVersion < (handler.minServedVersion ?? api.minVersion) || apiVersion > api.maxVersion)
+      throw new CloseConnection(`unsupported ${api.name} version ${apiVersion}`)
+
+    let request
+    try {
+      request = decodeRequestBody(api, apiVersion, frame, bodyOffset)
+    } catch (error) {
+      throw new CloseConnection(`malformed ${api.name} v${apiVersion} request: ${(error as Error).message}`)
+    }
+    const signal = AbortSignal.any([this.stopping.signal, this.connectionSignal(conn)])
+    const response = await handler.handle(request, {version: apiVersion, clientId, conn, broker: this, signal})
+    return response === null ? null : encodeResponse(api, apiVersion, correlationId, response)
+  }
+
+  connectionClosed(conn: ConnectionInfo): void {
+    this.connections.get(conn.id)?.abort()
+    this.connections.delete(conn.id)
+  }
+
+  stats(): {topics: number; partitions: number; bytesOnDisk: number} {
+    const topics = this.topics.all()
+    return {
+      topics: topics.length,
+      partitions: topics.reduce((sum, topic) => sum + topic.partitions.length, 0),
+      bytesOnDisk: this.logs.totalBytes(),
+    }
+  }
+
+  /** Ends waiting fetches, then flushes every log and marks the shutdown clean. */
+  async close(): Promise<void> {
+    this.stopping.abort()
+    await this.logs.close()
+  }
+
+  private connectionSignal(conn: ConnectionInfo): AbortSignal {
+    let controller = this.connections.get(conn.id)
+    if (!controller) {
+      controller = new AbortController()
+      this.connections.set(conn.id, controller)
+    }
+    return controller.signal
+  }
+}
+
