@@ -102,8 +102,22 @@ function isDefault(field: Field, value: unknown): boolean {
   }
 }
 
+/**
+ * Where a struct's field lives at a version: in the positional layout, in the tag buffer, or
+ * nowhere (a version without it, or a tagged field in a non-flexible version).
+ */
+export function fieldPresence(field: Field, version: number, flexible: boolean): 'positional' | 'tagged' | 'absent' {
+  if (!inRange(field.opts.v, version)) return 'absent'
+  if (field.opts.tag === undefined || !inRange(field.opts.tagged ?? field.opts.v, version)) return 'positional'
+  return flexible ? 'tagged' : 'absent'
+}
+
+export function isNullable(field: Field, version: number): boolean {
+  return field.opts.nullable !== undefined && inRange(field.opts.nullable, version)
+}
+
 function compileField(field: Field, version: number, flexible: boolean, path: string): Codec {
-  const nullable = field.opts.nullable !== undefined && inRange(field.opts.nullable, version)
+  const nullable = isNullable(field, version)
   const makeDefault = defaultMaker(field, nullable)
   const {read, write} = compileType(field, version, flexible, path, nullable)
   return {
@@ -215,16 +229,14 @@ function compileStruct(field: Field, version: number, flexible: boolean, path: s
   const tagged: TaggedMember[] = []
   for (const [name, child] of Object.entries(field.fields!)) {
     const childPath = path ? `${path}.${name}` : name
-    const present = inRange(child.opts.v, version)
-    const isTagged = child.opts.tag !== undefined && inRange(child.opts.tagged ?? child.opts.v, version)
-    const childNullable = child.opts.nullable !== undefined && inRange(child.opts.nullable, version)
-    const makeDefault = defaultMaker(child, childNullable)
-    if (!present || (isTagged && !flexible)) {
+    const presence = fieldPresence(child, version, flexible)
+    const makeDefault = defaultMaker(child, isNullable(child, version))
+    if (presence === 'absent') {
       all.push({name, read: makeDefault})
       continue
     }
     const codec = compileField(child, version, flexible, childPath)
-    if (isTagged) {
+    if (presence === 'tagged') {
       tagged.push({name, codec, makeDefault, tag: child.opts.tag!, field: child})
       all.push({name, read: makeDefault})
     } else {
