@@ -102,6 +102,8 @@ export class LogManager {
       now: this.now,
     })
     this.logs.set(name, log)
+    // The new segment files' names, then the new directory's own name, must survive a crash.
+    await syncDir(this.fs, log.dir)
     await syncDir(this.fs, this.dataDir)
     return log
   }
