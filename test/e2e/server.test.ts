@@ -141,6 +141,25 @@ describe('kbus server', () => {
     expect(await accepts({path: join(daemon.home, 'kbus.sock')})).toBe(true)
   })
 
+  it('does not mistake an unrelated process that got the recorded pid for a broker', async () => {
+    const home = makeTempHome()
+    // This test process is alive but is not a kbus server: the pid was "reused".
+    await writeFile(join(home, 'kbus.pid'), JSON.stringify({pid: process.pid, ready: true, listeners: []}))
+    const status = await kbus(['server', 'status'], {home})
+    expect(status.exitCode).toBe(1)
+    const start = await kbus(['server', 'start', '--daemon', '--port', '0'], {home})
+    expect(start.exitCode).toBe(0)
+    expect(start.stderr).toContain(`pid ${process.pid} is no longer a running kbus broker`)
+    expect((await kbus(['server', 'stop'], {home})).exitCode).toBe(0)
+  })
+
+  it('refuses a KBUS_HOME so deep that the socket path would be truncated', async () => {
+    const home = join(makeTempHome(), 'd'.repeat(100))
+    const result = await kbus(['server', 'start', '--port', '0'], {home})
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('Set KBUS_HOME to a shorter directory')
+  })
+
   it('restart() brings the broker back on the same port', async () => {
     const daemon = await started()
     const {port, pid} = daemon
