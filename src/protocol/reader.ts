@@ -97,13 +97,29 @@ export class Reader {
 
   /** Zig-zag varlong, as a JS number (exact within ±2^53). */
   varlong(): number {
+    const start = this.offset
     let z = 0
     let scale = 1
-    for (let i = 0; i < 10; i++) {
+    // Seven bytes carry 49 bits, exact in a double; longer encodings take the BigInt path.
+    for (let i = 0; i < 7; i++) {
       const byte = this.buf[this.take(1, 'varlong')]
       z += (byte & 0x7f) * scale
       if ((byte & 0x80) === 0) return z % 2 === 0 ? z / 2 : -(z + 1) / 2
       scale *= 128
+    }
+    this.offset = start
+    return this.bigVarlong()
+  }
+
+  private bigVarlong(): number {
+    let z = 0n
+    for (let shift = 0n; shift < 70n; shift += 7n) {
+      const byte = this.buf[this.take(1, 'varlong')]
+      z |= BigInt(byte & 0x7f) << shift
+      if ((byte & 0x80) === 0) {
+        z = BigInt.asUintN(64, z)
+        return Number((z >> 1n) ^ -(z & 1n))
+      }
     }
     throw new DecodeError(`varlong longer than 10 bytes at offset ${this.offset - 10}`)
   }

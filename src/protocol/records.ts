@@ -139,6 +139,7 @@ export function varintSize(value: number): number {
 
 /** Bytes a zig-zag varlong takes. */
 export function varlongSize(value: number): number {
+  // Past 2^52 the doubled value is inexact, but only its magnitude matters here.
   return unsignedSize(value >= 0 ? value * 2 : -value * 2 - 1)
 }
 

@@ -109,12 +109,23 @@ export class Writer {
   /** Zig-zag varlong from a JS number (exact within ±2^53). */
   varlong(value: number): void {
     this.ensure(10)
+    // Doubling stays exact below 2^52; past that the zig-zag value needs BigInt.
+    if (Math.abs(value) > 2 ** 52) return this.bigVarlong(BigInt(value))
     let z = value >= 0 ? value * 2 : -value * 2 - 1
     while (z >= 128) {
       this.buf[this.offset++] = (z % 128) | 0x80
       z = Math.floor(z / 128)
     }
     this.buf[this.offset++] = z
+  }
+
+  private bigVarlong(value: bigint): void {
+    let z = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n))
+    while (z >= 128n) {
+      this.buf[this.offset++] = Number(z & 0x7fn) | 0x80
+      z >>= 7n
+    }
+    this.buf[this.offset++] = Number(z)
   }
 
   raw(bytes: Uint8Array): void {
