@@ -90,6 +90,36 @@ describe('append and read', () => {
     expect((await log.read(3, 1 << 20, 5)).batches).toEqual(small.slice(2, 4))
   })
 
+  it('lets reads run alongside appends and only ever returns whole, written batches in offset order', async () => {
+    const log = await openLog({segmentBytes: 3000, indexIntervalBytes: 200})
+    const appends: Promise<unknown>[] = []
+    let readsDone = 0
+    const reader = (async () => {
+      while (readsDone < 200) {
+        const end = log.logEndOffset
+        if (end > 0) {
+          const offset = Math.floor(Math.random() * end)
+          const {batches} = await log.read(offset, 700)
+          let expected = batches.length > 0 ? readBaseOffset(batches[0]) : 0
+          if (batches.length > 0) expect(expected).toBeLessThanOrEqual(offset)
+          for (const batch of batches) {
+            expect(readBaseOffset(batch)).toBe(expected)
+            expect(batch.length).toBe(61 + 20 + (expected % 50))
+            expected = lastOffsetOf(batch) + 1
+          }
+        }
+        readsDone++
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    })()
+    for (let i = 0; i < 400; i++) {
+      appends.push(log.append(makeBatch({payloadBytes: 20 + (i % 50)}), {durable: i % 3 === 0}))
+      if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve))
+    }
+    await Promise.all([reader, ...appends])
+    expect((await log.read(0, 1 << 20)).batches).toHaveLength(400)
+  })
+
   it('reads nothing at the log end and refuses offsets outside the log', async () => {
     const log = await openLog()
     await log.append(makeBatch({records: 2}), {durable: false})

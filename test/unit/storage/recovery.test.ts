@@ -1,5 +1,6 @@
 import {appendFile, readFile, readdir, rm, stat, truncate, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
+import fc from 'fast-check'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {readBaseOffset} from '../../../src/protocol/record-batch.js'
 import {StorageCorruptionError} from '../../../src/storage/errors.js'
@@ -125,6 +126,30 @@ describe('unclean shutdown', () => {
     await appendFile(segmentFile(await activeSegmentBase(), '.log'), Buffer.alloc(300))
     const manager = await openManager()
     expect(await readAll(manager)).toEqual(batches)
+  })
+
+  it('recovers exactly the acknowledged batches after random bytes land after the active log and index (Kafka testCorruptLog)', async () => {
+    const batches = await writeLog(20)
+    const base = await activeSegmentBase()
+    const files = ['.log', '.index', '.timeindex'].map((suffix) => segmentFile(base, suffix))
+    const originals = await Promise.all(files.map((file) => readFile(file)))
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({minLength: 1, maxLength: 1024}),
+        fc.uint8Array({minLength: 1, maxLength: 1024}),
+        async (logGarbage, indexGarbage) => {
+          await Promise.all(files.map((file, i) => writeFile(file, originals[i])))
+          await appendFile(files[0], logGarbage)
+          await appendFile(files[1], indexGarbage)
+          await rm(join(temp.path, CLEAN_SHUTDOWN_FILE), {force: true})
+          const manager = await openManager()
+          expect(await readAll(manager)).toEqual(batches)
+          expect(manager.getLog('orders', 0)!.logEndOffset).toBe(60)
+          await closeManager(manager)
+        },
+      ),
+      {numRuns: 10},
+    )
   })
 
   it('refuses to start when damage is followed by sound batches, naming the file and position', async () => {
