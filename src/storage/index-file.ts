@@ -26,10 +26,6 @@ export abstract class IndexFile {
   protected abstract encode(from: number, to: number): Buffer
   protected abstract clear(): void
 
-  get sizeInBytes(): number {
-    return this.entries * this.entrySize
-  }
-
   /** Entries from disk, or null when the file is missing or not a whole number of entries. */
   protected static async readEntries(fs: StorageFs, path: string, entrySize: number): Promise<Buffer | null> {
     try {

@@ -324,7 +324,7 @@ export class LogSegment {
   }
 }
 
-export function segmentPaths(dir: string, baseOffset: number): {log: string; index: string; timeIndex: string} {
+function segmentPaths(dir: string, baseOffset: number): {log: string; index: string; timeIndex: string} {
   return {
     log: join(dir, segmentFileName(baseOffset, LOG_SUFFIX)),
     index: join(dir, segmentFileName(baseOffset, INDEX_SUFFIX)),
