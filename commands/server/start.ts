@@ -5,6 +5,7 @@ import {KbusBaseCommand} from '../../src/cli/base-command.js'
 import {CliError, UsageError} from '../../src/cli/errors.js'
 import {printWarning} from '../../src/cli/output.js'
 import {kbusPaths} from '../../src/config/paths.js'
+import {loadServerConfig} from '../../src/config/server-config.js'
 import type {ServerRecord} from '../../src/daemon/state-file.js'
 
 /** Flags `server start` and `server service` share: what configures the broker. */
@@ -59,14 +60,21 @@ export default class ServerStart extends KbusBaseCommand {
     const configFile = flags.config ?? args.file
     const paths = kbusPaths()
 
+    const input = {configFile, overrides: flags.override, port: flags.port, dataDir: flags['data-dir']}
     if (flags.daemon) {
-      const {startInBackground} = await import('../../src/daemon/background.js')
+      // A bad setting is reported here, at once, rather than through the child's log.
+      await loadServerConfig(input, paths).catch(asCliError)
+      const {startInBackground, BackgroundStartFailed} = await import('../../src/daemon/background.js')
       const {record, warnings} = await startInBackground({
         entry: fileURLToPath(new URL('../../../bin/run.js', import.meta.url)),
         args: childArgs({...flags, config: configFile}),
         paths,
         timeoutMs: flags['wait-timeout'] * 1000,
-      }).catch(asCliError)
+      }).catch((error: unknown) => {
+        if (!(error instanceof BackgroundStartFailed)) asCliError(error)
+        const log = error.log.split('\n').filter((line) => !line.endsWith(error.message))
+        throw new CliError(error.message, {hint: log.length > 0 ? `From ${paths.logFile}:\n${log.join('\n')}` : undefined})
+      })
       for (const warning of warnings) printWarning(warning)
       this.log(`kbus broker started (pid ${record.pid})`)
       for (const listener of record.listeners) this.log(`  ${listener.name}://${listener.host}:${listener.port}`)
@@ -80,7 +88,7 @@ export default class ServerStart extends KbusBaseCommand {
     const {createLogger, parseLogLevel} = await import('../../src/daemon/logger.js')
     const logger = createLogger(process.stderr, {level: parseLogLevel(process.env.KBUS_LOG_LEVEL)})
     const daemon = await startBroker({
-      input: {configFile, overrides: flags.override, port: flags.port, dataDir: flags['data-dir']},
+      input,
       paths,
       logger,
       version: this.config.version,

@@ -13,6 +13,11 @@ import {AlreadyRunning} from './instance-lock.js'
 
 export class BackgroundStartFailed extends Error {
   override readonly name = 'BackgroundStartFailed'
+
+  /** `log` is what this start wrote to server.log, the evidence for the user. */
+  constructor(message: string, readonly log: string) {
+    super(message)
+  }
 }
 
 export interface BackgroundStart {
@@ -56,13 +61,16 @@ export async function startInBackground(options: BackgroundStart): Promise<Backg
   child.once('exit', (code, signal) => (exit = {code, signal}))
   child.unref()
   const pid = child.pid
-  if (pid === undefined) throw new BackgroundStartFailed('Could not spawn the kbus server process')
+  if (pid === undefined) throw new BackgroundStartFailed('Could not spawn the kbus server process', '')
 
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   while (Date.now() < deadline) {
     if (exit) {
+      const log = await logTail(paths.logFile, logStart)
+      // The child reports a refused start as one "Error: …" line; that line is the reason.
+      const reason = log.split('\n').reverse().find((line) => line.startsWith('Error: '))
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`
-      throw new BackgroundStartFailed(`kbus server ${how} while starting:\n${await logTail(paths.logFile, logStart)}`)
+      throw new BackgroundStartFailed(reason ? reason.slice('Error: '.length) : `kbus server ${how} while starting`, log)
     }
     const record = await readRecord(paths.pidFile)
     if (record?.pid === pid && record.ready && (await listenersAccept(record))) {
@@ -73,8 +81,9 @@ export async function startInBackground(options: BackgroundStart): Promise<Backg
     await new Promise((resolve) => setTimeout(resolve, POLL_MS))
   }
   throw new BackgroundStartFailed(
-    `kbus server (pid ${pid}) is not ready after ${Math.round((options.timeoutMs ?? 10_000) / 1000)} s; it may still be recovering its logs. ` +
-      `Check ${paths.logFile}:\n${await logTail(paths.logFile, logStart)}`,
+    `kbus server (pid ${pid}) is not ready after ${Math.round((options.timeoutMs ?? 10_000) / 1000)} s; ` +
+      `it may still be recovering its logs (see ${paths.logFile})`,
+    await logTail(paths.logFile, logStart),
   )
 }
 
