@@ -230,11 +230,13 @@ function compileStruct(field: Field, version: number, flexible: boolean, path: s
   for (const [name, child] of Object.entries(field.fields!)) {
     const childPath = path ? `${path}.${name}` : name
     const presence = fieldPresence(child, version, flexible)
-    const makeDefault = defaultMaker(child, isNullable(child, version))
     if (presence === 'absent') {
-      all.push({name, read: makeDefault})
+      // A version without the field reads its declared default, null included (Kafka's classes
+      // hold that value whatever the version).
+      all.push({name, read: defaultMaker(child, true)})
       continue
     }
+    const makeDefault = defaultMaker(child, isNullable(child, version))
     const codec = compileField(child, version, flexible, childPath)
     if (presence === 'tagged') {
       tagged.push({name, codec, makeDefault, tag: child.opts.tag!, field: child})

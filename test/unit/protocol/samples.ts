@@ -41,7 +41,7 @@ export function fillSample(field: Field, version: number, flexible: boolean, nul
       for (const [name, child] of Object.entries(field.fields!)) {
         value[name] =
           fieldPresence(child, version, flexible) === 'absent'
-            ? defaultOf(child, isNullable(child, version))
+            ? defaultOf(child)
             : fillSample(child, version, flexible, nulls, seed)
       }
       return value
@@ -87,7 +87,7 @@ function baseArbitrary(field: Field, version: number, flexible: boolean): fc.Arb
       for (const [name, child] of Object.entries(field.fields!)) {
         shape[name] =
           fieldPresence(child, version, flexible) === 'absent'
-            ? fc.constant(null).map(() => defaultOf(child, isNullable(child, version)))
+            ? fc.constant(null).map(() => defaultOf(child))
             : arbitraryFor(child, version, flexible)
       }
       return fc.record(shape)
