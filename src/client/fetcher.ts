@@ -1,0 +1,244 @@
+/**
+ * Reads assigned partitions the way Kafka's consumer does without a group: start positions
+ * from ListOffsets (earliest, latest) or an explicit offset, long-polling Fetch to each
+ * partition leader (on its own connection, so a parked fetch holds nothing else up), records
+ * before the position skipped, OFFSET_OUT_OF_RANGE answered per auto.offset.reset.
+ * Consumer groups will drive `assign` and read `positions` to commit; nothing here knows of them.
+ */
+import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
+import {Fetch} from '../protocol/messages/01-fetch.js'
+import {ListOffsets} from '../protocol/messages/02-list-offsets.js'
+import {decodeRecordBatch, iterateBatches} from '../protocol/records.js'
+import {readBatchHeader} from '../protocol/record-batch.js'
+import type {Cluster} from './cluster.js'
+import type {ConsumedRecord} from './types.js'
+
+/** Where to start reading: the log start, the end (only new records), or an exact offset. */
+export type StartOffset = 'earliest' | 'latest' | number
+
+export interface Assignment {
+  topic: string
+  partition: number
+  start: StartOffset
+}
+
+export interface FetcherOptions {
+  maxWaitMs?: number
+  minBytes?: number
+  /** fetch.max.bytes */
+  maxBytes?: number
+  /** max.partition.fetch.bytes */
+  partitionMaxBytes?: number
+  /** 0 read_uncommitted (the console consumer's default), 1 read_committed. */
+  isolationLevel?: 0 | 1
+  /** What to do when the position is outside the log (auto.offset.reset). */
+  autoOffsetReset?: 'earliest' | 'latest' | 'none'
+}
+
+interface PartitionState {
+  topic: string
+  partition: number
+  position: number
+}
+
+const EARLIEST_TIMESTAMP = -2
+const LATEST_TIMESTAMP = -1
+
+const DEFAULTS: Required<FetcherOptions> = {
+  maxWaitMs: 500,
+  minBytes: 1,
+  maxBytes: 52_428_800,
+  partitionMaxBytes: 1_048_576,
+  isolationLevel: 0,
+  autoOffsetReset: 'latest',
+}
+
+export class Fetcher {
+  private readonly options: Required<FetcherOptions>
+  private readonly partitions: PartitionState[] = []
+
+  constructor(
+    private readonly cluster: Cluster,
+    options: FetcherOptions = {},
+  ) {
+    this.options = {...DEFAULTS, ...options}
+  }
+
+  /** Adds partitions to read, resolving 'earliest'/'latest' to offsets now. */
+  async assign(assignments: Assignment[]): Promise<void> {
+    const resolved = await this.listOffsets(
+      assignments.filter((a) => typeof a.start !== 'number').map((a) => ({topic: a.topic, partition: a.partition, which: a.start as 'earliest' | 'latest'})),
+    )
+    for (const assignment of assignments) {
+      const position =
+        typeof assignment.start === 'number' ? assignment.start : resolved.get(key(assignment.topic, assignment.partition))!
+      this.partitions.push({topic: assignment.topic, partition: assignment.partition, position})
+    }
+  }
+
+  /** The next offset to read per partition (what a group member would commit). */
+  positions(): Array<{topic: string; partition: number; offset: number}> {
+    return this.partitions.map(({topic, partition, position}) => ({topic, partition, offset: position}))
+  }
+
+  /**
+   * One round of fetches, one per leader, each parked by the broker for up to maxWaitMs when
+   * there is nothing new. Resolves with the records in offset order per partition (possibly none).
+   */
+  async poll(): Promise<ConsumedRecord[]> {
+    const byLeader = new Map<number, PartitionState[]>()
+    const leaderless: string[] = []
+    for (const state of this.partitions) {
+      const leader = this.cluster.leaderOf(state.topic, state.partition)
+      if (leader < 0) {
+        leaderless.push(state.topic)
+        continue
+      }
+      let list = byLeader.get(leader)
+      if (!list) byLeader.set(leader, (list = []))
+      list.push(state)
+    }
+    if (leaderless.length > 0) await this.cluster.refresh([...new Set(leaderless)])
+    const rounds = await Promise.all([...byLeader].map(([leader, states]) => this.fetchFrom(leader, states)))
+    return rounds.flat()
+  }
+
+  private async fetchFrom(leader: number, states: PartitionState[]): Promise<ConsumedRecord[]> {
+    const connection = await this.cluster.connectionTo(leader, 'fetch')
+    const byTopic = new Map<string, PartitionState[]>()
+    for (const state of states) {
+      let list = byTopic.get(state.topic)
+      if (!list) byTopic.set(state.topic, (list = []))
+      list.push(state)
+    }
+    const response = await connection.request(
+      Fetch,
+      {
+        replicaId: -1,
+        maxWaitMs: this.options.maxWaitMs,
+        minBytes: this.options.minBytes,
+        maxBytes: this.options.maxBytes,
+        isolationLevel: this.options.isolationLevel,
+        sessionId: 0,
+        sessionEpoch: -1,
+        topics: [...byTopic].map(([topic, list]) => ({
+          topic,
+          partitions: list.map((state) => ({
+            partition: state.partition,
+            fetchOffset: state.position,
+            partitionMaxBytes: this.options.partitionMaxBytes,
+          })),
+        })),
+        forgottenTopicsData: [],
+        rackId: '',
+      },
+      {timeoutMs: this.options.maxWaitMs + 30_000},
+    )
+    if (response.errorCode !== ErrorCode.NONE) throw new KafkaError(response.errorCode)
+    const records: ConsumedRecord[] = []
+    const stale = new Set<string>()
+    const outOfRange: PartitionState[] = []
+    for (const topic of response.responses) {
+      for (const answer of topic.partitions) {
+        const state = states.find((s) => s.topic === topic.topic && s.partition === answer.partitionIndex)
+        if (!state) continue
+        if (answer.errorCode === ErrorCode.NONE) this.take(state, answer.records, records)
+        else if (answer.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) outOfRange.push(state)
+        else if (isRetriable(answer.errorCode)) stale.add(state.topic)
+        else throw new KafkaError(answer.errorCode, `Fetching ${state.topic}-${state.partition}: ${new KafkaError(answer.errorCode).message}`)
+      }
+    }
+    if (outOfRange.length > 0) await this.reset(outOfRange)
+    if (stale.size > 0) await this.cluster.refresh([...stale])
+    return records
+  }
+
+  /** Appends the records at or after the position and moves the position past the last batch. */
+  private take(state: PartitionState, blob: Buffer | null, out: ConsumedRecord[]): void {
+    for (const bytes of iterateBatches(blob)) {
+      const header = readBatchHeader(bytes)
+      const next = header.baseOffset + header.lastOffsetDelta + 1
+      if (next <= state.position) continue
+      const batch = decodeRecordBatch(bytes)
+      if (!batch.control) {
+        const timestampType = batch.logAppendTime ? 'LogAppendTime' : 'CreateTime'
+        for (const record of batch.records) {
+          if (record.offset < state.position) continue
+          out.push({
+            topic: state.topic,
+            partition: state.partition,
+            offset: record.offset,
+            timestamp: record.timestamp,
+            timestampType,
+            leaderEpoch: header.partitionLeaderEpoch,
+            key: record.key,
+            value: record.value,
+            headers: record.headers,
+          })
+        }
+      }
+      state.position = next
+    }
+  }
+
+  /** auto.offset.reset for positions the broker says are outside the log. */
+  private async reset(states: PartitionState[]): Promise<void> {
+    const policy = this.options.autoOffsetReset
+    if (policy === 'none') {
+      const [first] = states
+      throw new KafkaError(
+        ErrorCode.OFFSET_OUT_OF_RANGE,
+        `Offset ${first.position} is out of range for ${first.topic}-${first.partition}, and auto.offset.reset is none.`,
+      )
+    }
+    const offsets = await this.listOffsets(states.map(({topic, partition}) => ({topic, partition, which: policy})))
+    for (const state of states) state.position = offsets.get(key(state.topic, state.partition))!
+  }
+
+  /** ListOffsets -2 (earliest) / -1 (latest) for each partition, at its leader. */
+  private async listOffsets(wanted: Array<{topic: string; partition: number; which: 'earliest' | 'latest'}>): Promise<Map<string, number>> {
+    const result = new Map<string, number>()
+    const byLeader = new Map<number, typeof wanted>()
+    for (const entry of wanted) {
+      const leader = this.cluster.leaderOf(entry.topic, entry.partition)
+      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `No leader for ${entry.topic}-${entry.partition}.`)
+      let list = byLeader.get(leader)
+      if (!list) byLeader.set(leader, (list = []))
+      list.push(entry)
+    }
+    await Promise.all(
+      [...byLeader].map(async ([leader, entries]) => {
+        const connection = await this.cluster.connectionTo(leader)
+        const topics = new Map<string, typeof entries>()
+        for (const entry of entries) {
+          let list = topics.get(entry.topic)
+          if (!list) topics.set(entry.topic, (list = []))
+          list.push(entry)
+        }
+        const response = await connection.request(ListOffsets, {
+          replicaId: -1,
+          isolationLevel: this.options.isolationLevel,
+          topics: [...topics].map(([name, list]) => ({
+            name,
+            partitions: list.map((entry) => ({
+              partitionIndex: entry.partition,
+              timestamp: entry.which === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP,
+            })),
+          })),
+          timeoutMs: 30_000,
+        })
+        for (const topic of response.topics)
+          for (const partition of topic.partitions) {
+            if (partition.errorCode !== ErrorCode.NONE)
+              throw new KafkaError(partition.errorCode, `Listing offsets of ${topic.name}-${partition.partitionIndex}: ${new KafkaError(partition.errorCode).message}`)
+            result.set(key(topic.name, partition.partitionIndex), partition.offset)
+          }
+      }),
+    )
+    return result
+  }
+}
+
+function key(topic: string, partition: number): string {
+  return `${topic}\0${partition}`
+}

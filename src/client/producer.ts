@@ -1,0 +1,386 @@
+/**
+ * Kafka's producer, trimmed to what the CLI needs: records are partitioned (murmur2 or sticky),
+ * gathered per partition (batch.size, linger.ms), and sent as one Produce request per broker
+ * carrying a batch for each ready partition, with up to max.in.flight requests per broker.
+ * Retriable errors are retried after retry.backoff.ms; a batch the broker finds too large is
+ * split in half until single records remain. `send` is synchronous and allocation-light so a
+ * million piped lines cost no per-record promises; `flush` reports what failed.
+ */
+import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
+import {Produce} from '../protocol/messages/00-produce.js'
+import {Compression} from '../protocol/record-batch.js'
+import type {Input, RequestOf} from '../protocol/schema.js'
+import {encodeRecordBatch} from '../protocol/records.js'
+import {type Batch, estimateRecordSize, type PendingRecord, RecordAccumulator, splitBatch} from './accumulator.js'
+import type {Cluster, TopicMetadata} from './cluster.js'
+import {partitionForKey, StickyPartitioner} from './partitioner.js'
+import type {ProducerRecord} from './types.js'
+
+export interface ProducerOptions {
+  /** 0: no answer, 1: the leader wrote it, -1: all in-sync replicas (kbus: after fsync). */
+  acks?: -1 | 0 | 1
+  lingerMs?: number
+  batchSize?: number
+  /** Kafka's max.request.size: a larger record fails at once, and requests stay under it. */
+  maxRequestSize?: number
+  compression?: Compression
+  retries?: number
+  retryBackoffMs?: number
+  /** The broker's time limit for acknowledging a Produce request (request.timeout.ms). */
+  requestTimeoutMs?: number
+  maxInFlight?: number
+  /** buffer.memory: `needsDrain` turns true past it, so callers stop reading input. */
+  bufferMemory?: number
+  /** delivery.timeout.ms: how long a record may wait for a leader and retries before it fails. */
+  deliveryTimeoutMs?: number
+  /** Let the broker create a missing topic (Metadata AllowAutoTopicCreation). */
+  autoCreateTopics?: boolean
+}
+
+/** Some records were not delivered: how many, the first of them (by send order) and why. */
+export class ProduceError extends Error {
+  override name = 'ProduceError'
+  /** The first failure's Kafka code (numeric) or connection code (string), for the CLI. */
+  readonly code: number | string | undefined
+
+  constructor(
+    readonly failedRecords: number,
+    readonly firstFailedRecord: number,
+    readonly firstError: Error,
+  ) {
+    super(firstError.message, {cause: firstError})
+    this.code = (firstError as {code?: number | string}).code
+  }
+}
+
+const DEFAULTS = {
+  acks: -1,
+  lingerMs: 5,
+  batchSize: 16_384,
+  maxRequestSize: 1_048_576,
+  compression: Compression.None,
+  retries: 3,
+  retryBackoffMs: 100,
+  requestTimeoutMs: 30_000,
+  maxInFlight: 5,
+  bufferMemory: 33_554_432,
+  deliveryTimeoutMs: 120_000,
+  autoCreateTopics: true,
+} as const
+
+/** The client-side wait for an answer also covers a broker that vanished: never below this. */
+const MIN_NETWORK_TIMEOUT_MS = 30_000
+
+type ProduceBody = Input<RequestOf<typeof Produce>>
+
+type TopicState = {ready: TopicMetadata} | {waiting: ProducerRecord[]; seqs: number[]} | {failed: Error}
+
+export class Producer {
+  private readonly options: Required<ProducerOptions>
+  private readonly accumulator: RecordAccumulator
+  private readonly sticky = new StickyPartitioner()
+  private readonly topics = new Map<string, TopicState>()
+  private readonly inFlightPerNode = new Map<number, number>()
+  private sent = 0
+  /** Records sent and not yet acknowledged or failed. */
+  private outstanding = 0
+  private failedCount = 0
+  private firstFailure: {seq: number; error: Error} | undefined
+  private flushing = 0
+  private drainScheduled = false
+  private timer: NodeJS.Timeout | undefined
+  private timerAt = Infinity
+  private idleWaiters: Array<() => void> = []
+  private capacityWaiters: Array<() => void> = []
+  private readonly staleTopics = new Set<string>()
+
+  constructor(
+    private readonly cluster: Cluster,
+    options: ProducerOptions = {},
+  ) {
+    this.options = {...DEFAULTS, ...options} as Required<ProducerOptions>
+    this.accumulator = new RecordAccumulator(this.options.batchSize, this.options.lingerMs)
+  }
+
+  /** Fetches (and, if allowed, creates) a topic's metadata before any record is sent to it. */
+  async prepare(topic: string): Promise<TopicMetadata> {
+    const state = this.topics.get(topic)
+    if (state && 'ready' in state) return state.ready
+    const metadata = await this.cluster.topic(topic, {autoCreate: this.options.autoCreateTopics})
+    this.topics.set(topic, {ready: metadata})
+    return metadata
+  }
+
+  /** Queues a record; failures surface from `flush`. Returns its 1-based send position. */
+  send(record: ProducerRecord): number {
+    const seq = ++this.sent
+    this.outstanding++
+    const state = this.topics.get(record.topic)
+    if (state === undefined) {
+      this.topics.set(record.topic, {waiting: [record], seqs: [seq]})
+      void this.loadTopic(record.topic)
+    } else if ('waiting' in state) {
+      state.waiting.push(record)
+      state.seqs.push(seq)
+    } else if ('failed' in state) {
+      this.fail(seq, state.failed)
+    } else {
+      this.place(record, seq, state.ready)
+    }
+    return seq
+  }
+
+  /** True while buffer.memory is used up: stop calling `send` until `whenCapacity` resolves. */
+  get needsDrain(): boolean {
+    return this.accumulator.bufferedBytes >= this.options.bufferMemory
+  }
+
+  whenCapacity(): Promise<void> {
+    if (!this.needsDrain) return Promise.resolve()
+    return new Promise((resolve) => this.capacityWaiters.push(resolve))
+  }
+
+  /** Sends everything buffered now; resolves when all sent records are settled, rejects if any failed. */
+  async flush(): Promise<void> {
+    if (this.outstanding > 0) {
+      this.flushing++
+      this.scheduleDrain()
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
+      this.flushing--
+    }
+    if (this.firstFailure) throw new ProduceError(this.failedCount, this.firstFailure.seq, this.firstFailure.error)
+  }
+
+  /** Records acknowledged so far. */
+  get delivered(): number {
+    return this.sent - this.outstanding - this.failedCount
+  }
+
+  private async loadTopic(topic: string): Promise<void> {
+    let outcome: TopicState
+    try {
+      outcome = {ready: await this.cluster.topic(topic, {autoCreate: this.options.autoCreateTopics})}
+    } catch (error) {
+      outcome = {failed: error as Error}
+    }
+    const state = this.topics.get(topic)
+    this.topics.set(topic, outcome)
+    if (!state || !('waiting' in state)) return
+    state.waiting.forEach((record, index) => {
+      if ('ready' in outcome) this.place(record, state.seqs[index], outcome.ready)
+      else if ('failed' in outcome) this.fail(state.seqs[index], outcome.failed)
+    })
+  }
+
+  private place(record: ProducerRecord, seq: number, topic: TopicMetadata): void {
+    const count = topic.partitions.length
+    const size = estimateRecordSize(record.key, record.value, record.headers)
+    if (size + 61 > this.options.maxRequestSize) {
+      this.fail(
+        seq,
+        new KafkaError(
+          ErrorCode.MESSAGE_TOO_LARGE,
+          `The message is ${size} bytes when serialized which is larger than ${this.options.maxRequestSize}, which is the value of the max.request.size configuration.`,
+        ),
+      )
+      return
+    }
+    let partition: number
+    if (record.partition !== undefined) {
+      if (record.partition < 0 || record.partition >= count) {
+        this.fail(seq, new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Partition ${record.partition} of topic '${record.topic}' does not exist (it has ${count}).`))
+        return
+      }
+      partition = record.partition
+    } else if (record.key !== null) {
+      partition = partitionForKey(record.key, count)
+    } else {
+      partition = this.sticky.partition(record.topic, count)
+      // Kafka moves null-key records on when their batch fills, before adding to a new one.
+      if (this.accumulator.wouldSeal(record.topic, partition, size)) {
+        this.sticky.batchClosed(record.topic, partition, count)
+        partition = this.sticky.partition(record.topic, count)
+      }
+    }
+    const pending: PendingRecord = {key: record.key, value: record.value, headers: record.headers, timestamp: record.timestamp ?? Date.now(), seq}
+    const sealed = this.accumulator.append(record.topic, partition, pending, size, Date.now())
+    if (sealed) this.batchSealed(sealed)
+    this.scheduleDrain(sealed ? 0 : this.options.lingerMs)
+  }
+
+  private batchSealed(batch: Batch): void {
+    const topic = this.cluster.cachedTopic(batch.topic)
+    if (topic) this.sticky.batchClosed(batch.topic, batch.partition, topic.partitions.length)
+  }
+
+  /** Runs `drain` after `delayMs` (0: on the next turn of the event loop), once. */
+  private scheduleDrain(delayMs = 0): void {
+    if (delayMs <= 0) {
+      if (this.drainScheduled) return
+      this.drainScheduled = true
+      setImmediate(() => {
+        this.drainScheduled = false
+        this.drain()
+      })
+      return
+    }
+    const at = Date.now() + delayMs
+    if (this.timer && this.timerAt <= at) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timerAt = at
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.timerAt = Infinity
+      this.drain()
+    }, delayMs)
+  }
+
+  private drain(): void {
+    const now = Date.now()
+    const flushing = this.flushing > 0
+    let progress = true
+    while (progress) {
+      progress = false
+      const byNode = new Map<number, Batch[]>()
+      for (const batch of this.accumulator.ready(now, flushing, (sealed) => this.batchSealed(sealed))) {
+        const leader = this.cluster.leaderOf(batch.topic, batch.partition)
+        if (leader < 0) {
+          if (now - batch.createdAt >= this.options.deliveryTimeoutMs) {
+            this.accumulator.take(batch)
+            this.failBatch(batch, new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `No leader for ${batch.topic}-${batch.partition} within delivery.timeout.ms (${this.options.deliveryTimeoutMs} ms).`))
+          } else this.refreshLater(batch.topic)
+          continue
+        }
+        if ((this.inFlightPerNode.get(leader) ?? 0) >= this.options.maxInFlight) continue
+        let list = byNode.get(leader)
+        if (!list) byNode.set(leader, (list = []))
+        list.push(batch)
+      }
+      for (const [node, batches] of byNode) {
+        this.sendRequest(node, batches)
+        progress = true
+      }
+    }
+    const next = this.accumulator.nextDeadline()
+    if (next !== undefined) this.scheduleDrain(Math.max(1, next - now))
+  }
+
+  /** One Produce request to `node`: a batch per partition, as many as fit in max.request.size. */
+  private sendRequest(node: number, candidates: Batch[]): void {
+    const batches: Batch[] = []
+    const encoded: Buffer[] = []
+    let size = 0
+    for (const batch of candidates) {
+      const bytes = encodeRecordBatch({records: batch.records, compression: this.options.compression})
+      if (batches.length > 0 && size + bytes.length > this.options.maxRequestSize) break
+      this.accumulator.take(batch)
+      batch.attempts++
+      batches.push(batch)
+      encoded.push(bytes)
+      size += bytes.length
+    }
+    const byTopic = new Map<string, Array<{index: number; records: Buffer}>>()
+    batches.forEach((batch, index) => {
+      let partitions = byTopic.get(batch.topic)
+      if (!partitions) byTopic.set(batch.topic, (partitions = []))
+      partitions.push({index: batch.partition, records: encoded[index]})
+    })
+    const body: ProduceBody = {
+      transactionalId: null,
+      acks: this.options.acks,
+      timeoutMs: this.options.requestTimeoutMs,
+      topicData: [...byTopic].map(([name, partitionData]) => ({name, partitionData})),
+    }
+    this.inFlightPerNode.set(node, (this.inFlightPerNode.get(node) ?? 0) + 1)
+    void this.exchange(node, body, batches).finally(() => {
+      this.inFlightPerNode.set(node, (this.inFlightPerNode.get(node) ?? 1) - 1)
+      this.scheduleDrain()
+    })
+  }
+
+  private async exchange(node: number, body: ProduceBody, batches: Batch[]): Promise<void> {
+    let answers: Map<string, {errorCode: number; errorMessage: string | null}>
+    try {
+      const connection = await this.cluster.connectionTo(node)
+      if (this.options.acks === 0) {
+        await connection.sendOnly(Produce, body)
+        for (const batch of batches) this.settle(batch)
+        return
+      }
+      const response = await connection.request(Produce, body, {
+        timeoutMs: Math.max(this.options.requestTimeoutMs, MIN_NETWORK_TIMEOUT_MS),
+      })
+      answers = new Map()
+      for (const topic of response.responses)
+        for (const partition of topic.partitionResponses)
+          answers.set(`${topic.name}\0${partition.index}`, {errorCode: partition.errorCode, errorMessage: partition.errorMessage ?? null})
+    } catch (error) {
+      for (const batch of batches) this.handleFailure(batch, error as Error, true)
+      return
+    }
+    for (const batch of batches) {
+      const answer = answers.get(`${batch.topic}\0${batch.partition}`)
+      if (!answer)
+        this.handleFailure(batch, new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `The broker did not answer for ${batch.topic}-${batch.partition}.`), false)
+      else if (answer.errorCode === ErrorCode.NONE) this.settle(batch)
+      else this.handleFailure(batch, new KafkaError(answer.errorCode, answer.errorMessage ?? undefined), false)
+    }
+  }
+
+  private handleFailure(batch: Batch, error: Error, network: boolean): void {
+    const code = error instanceof KafkaError ? error.code : undefined
+    if (code === ErrorCode.MESSAGE_TOO_LARGE && batch.records.length > 1) {
+      this.accumulator.requeue(splitBatch(batch, (r) => estimateRecordSize(r.key, r.value, r.headers)))
+      return
+    }
+    const retriable = network || (code !== undefined && isRetriable(code))
+    const expired = Date.now() - batch.createdAt >= this.options.deliveryTimeoutMs
+    if (retriable && batch.attempts <= this.options.retries && !expired) {
+      batch.notBefore = Date.now() + this.options.retryBackoffMs
+      this.accumulator.requeue([batch])
+      this.refreshLater(batch.topic)
+      return
+    }
+    this.failBatch(batch, error)
+  }
+
+  private failBatch(batch: Batch, error: Error): void {
+    this.accumulator.release(batch)
+    for (const record of batch.records) this.recordFailure(record.seq, error)
+    this.settled(batch.records.length)
+  }
+
+  private settle(batch: Batch): void {
+    this.accumulator.release(batch)
+    this.settled(batch.records.length)
+  }
+
+  private fail(seq: number, error: Error): void {
+    this.recordFailure(seq, error)
+    this.settled(1)
+  }
+
+  private recordFailure(seq: number, error: Error): void {
+    this.failedCount++
+    if (!this.firstFailure || seq < this.firstFailure.seq) this.firstFailure = {seq, error}
+  }
+
+  private settled(count: number): void {
+    this.outstanding -= count
+    if (!this.needsDrain) for (const resolve of this.capacityWaiters.splice(0)) resolve()
+    if (this.outstanding === 0) for (const resolve of this.idleWaiters.splice(0)) resolve()
+  }
+
+  /** Re-reads a topic's leaders soon (a leader moved, or was unknown). */
+  private refreshLater(topic: string): void {
+    if (this.staleTopics.has(topic)) return
+    this.staleTopics.add(topic)
+    setTimeout(() => {
+      this.staleTopics.delete(topic)
+      this.cluster
+        .refresh([topic])
+        .catch(() => undefined)
+        .finally(() => this.scheduleDrain())
+    }, this.options.retryBackoffMs)
+  }
+}

@@ -1,0 +1,117 @@
+import {describe, expect, it} from 'vitest'
+import {
+  BATCH_OVERHEAD,
+  type Batch,
+  estimateRecordSize,
+  type PendingRecord,
+  RecordAccumulator,
+  splitBatch,
+} from '../../../src/client/accumulator.js'
+
+let seq = 0
+function record(value: string): PendingRecord {
+  return {key: null, value: Buffer.from(value), headers: undefined, timestamp: 0, seq: ++seq}
+}
+
+const sizeOf = (r: PendingRecord) => estimateRecordSize(r.key, r.value, r.headers)
+
+function ready(accumulator: RecordAccumulator, now: number, flushing = false): Batch[] {
+  const sealed: Batch[] = []
+  const heads = accumulator.ready(now, flushing, (batch) => sealed.push(batch))
+  return heads
+}
+
+describe('RecordAccumulator', () => {
+  it('holds records in an open batch until linger.ms has passed', () => {
+    const accumulator = new RecordAccumulator(16_384, 1000)
+    const r = record('a')
+    accumulator.append('t', 0, r, sizeOf(r), 0)
+    expect(ready(accumulator, 999)).toEqual([])
+    const [batch] = ready(accumulator, 1000)
+    expect(batch.records).toEqual([r])
+    expect(accumulator.nextDeadline()).toBeUndefined()
+  })
+
+  it('seals a batch when the next record would pass batch.size, keeping that record for the next batch', () => {
+    const recordSize = sizeOf(record('x'.repeat(79)))
+    const batchSize = BATCH_OVERHEAD + recordSize * 3 + 1
+    const accumulator = new RecordAccumulator(batchSize, 60_000)
+    const sealed: Array<Batch | undefined> = []
+    for (let i = 0; i < 4; i++) {
+      const r = record('x'.repeat(79))
+      sealed.push(accumulator.append('t', 0, r, recordSize, 0))
+    }
+    expect(sealed.slice(0, 3)).toEqual([undefined, undefined, undefined])
+    expect(sealed[3]?.records).toHaveLength(3)
+    // The fourth record waits in a new open batch: the head ready now is only the full one.
+    const heads = ready(accumulator, 1)
+    expect(heads).toHaveLength(1)
+    expect(heads[0].records).toHaveLength(3)
+  })
+
+  it('seals at once a batch that reaches batch.size exactly', () => {
+    const r = record('y'.repeat(100))
+    const accumulator = new RecordAccumulator(BATCH_OVERHEAD + sizeOf(r), 60_000)
+    expect(accumulator.append('t', 0, r, sizeOf(r), 0)?.records).toEqual([r])
+  })
+
+  it('takes a record larger than batch.size into a batch of its own', () => {
+    const accumulator = new RecordAccumulator(100, 60_000)
+    const small = record('s')
+    const big = record('b'.repeat(500))
+    accumulator.append('t', 0, small, sizeOf(small), 0)
+    expect(accumulator.append('t', 0, big, sizeOf(big), 0)).toBeDefined()
+    const heads = ready(accumulator, 0, true)
+    expect(heads[0].records).toEqual([small])
+    accumulator.take(heads[0])
+    expect(ready(accumulator, 0, true)[0].records).toEqual([big])
+  })
+
+  it('seals everything when flushing, and offers one batch per partition at a time, in order', () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000)
+    const a = record('a')
+    const b = record('b')
+    accumulator.append('t', 0, a, sizeOf(a), 0)
+    accumulator.append('t', 1, b, sizeOf(b), 0)
+    const heads = ready(accumulator, 0, true)
+    expect(heads.map((batch) => batch.partition).sort()).toEqual([0, 1])
+  })
+
+  it('puts retried batches back in front of later ones and respects their backoff', () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000)
+    const first = record('1')
+    accumulator.append('t', 0, first, sizeOf(first), 0)
+    const [batch] = ready(accumulator, 0, true)
+    accumulator.take(batch)
+    const second = record('2')
+    accumulator.append('t', 0, second, sizeOf(second), 0)
+    batch.notBefore = 500
+    accumulator.requeue([batch])
+    expect(ready(accumulator, 100)).toEqual([])
+    expect(accumulator.nextDeadline()).toBe(500)
+    expect(ready(accumulator, 500)[0]).toBe(batch)
+  })
+
+  it('counts buffered bytes until batches are released', () => {
+    const accumulator = new RecordAccumulator(16_384, 0)
+    const r = record('hello')
+    accumulator.append('t', 0, r, sizeOf(r), 0)
+    expect(accumulator.bufferedBytes).toBe(sizeOf(r))
+    const [batch] = ready(accumulator, 0)
+    accumulator.take(batch)
+    accumulator.release(batch)
+    expect(accumulator.bufferedBytes).toBe(0)
+  })
+})
+
+describe('splitBatch', () => {
+  it('splits into two ordered halves whose sizes add up', () => {
+    const records = ['a', 'b', 'c', 'd', 'e'].map(record)
+    const batch: Batch = {topic: 't', partition: 0, records, bytes: records.reduce((s, r) => s + sizeOf(r), 0), createdAt: 0, attempts: 2, notBefore: 0}
+    const [left, right] = splitBatch(batch, sizeOf)
+    expect([...left.records, ...right.records]).toEqual(records)
+    expect(left.records).toHaveLength(3)
+    expect(left.bytes + right.bytes).toBe(batch.bytes)
+    expect(left.attempts).toBe(0)
+  })
+})
