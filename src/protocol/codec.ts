@@ -83,22 +83,29 @@ function zeroOf(field: Field): unknown {
   }
 }
 
-function isDefault(field: Field, value: unknown): boolean {
-  if (value === undefined) return true
+/**
+ * A test for "this value equals the field's default", built once per tagged field: Kafka leaves
+ * default-valued tagged fields out of the tag buffer, and so does kbus.
+ */
+function defaultTest(field: Field): (value: unknown) => boolean {
   const fallback = defaultOf(field)
-  if (value === null || fallback === null) return value === fallback
+  if (fallback === null) return (value) => value === undefined || value === null
   switch (field.kind) {
     case 'array':
-      return (value as unknown[]).length === 0 && (fallback as unknown[]).length === 0
+      return (value) => value === undefined || (value !== null && (value as unknown[]).length === 0)
     case 'uuid':
-      return Buffer.compare(value as Buffer, fallback as Buffer) === 0
+      return (value) => value === undefined || (value !== null && Buffer.compare(value as Buffer, fallback as Buffer) === 0)
     case 'bytes':
     case 'records':
-      return chunksLength(value as Buffer | Buffer[]) === 0 && (fallback as Buffer).length === 0
-    case 'struct':
-      return Object.entries(field.fields!).every(([name, child]) => isDefault(child, (value as Record<string, unknown>)[name]))
+      return (value) => value === undefined || (value !== null && chunksLength(value as Buffer | Buffer[]) === 0)
+    case 'struct': {
+      const children = Object.entries(field.fields!).map(([name, child]) => [name, defaultTest(child)] as const)
+      return (value) =>
+        value === undefined ||
+        (value !== null && children.every(([name, test]) => test((value as Record<string, unknown>)[name])))
+    }
     default:
-      return value === fallback
+      return (value) => value === undefined || value === fallback
   }
 }
 
@@ -218,7 +225,7 @@ interface Member {
 
 interface TaggedMember extends Member {
   tag: number
-  field: Field
+  isDefault: (value: unknown) => boolean
 }
 
 function compileStruct(field: Field, version: number, flexible: boolean, path: string, nullable: boolean): {read: Read; write: Write} {
@@ -239,7 +246,7 @@ function compileStruct(field: Field, version: number, flexible: boolean, path: s
     const makeDefault = defaultMaker(child, isNullable(child, version))
     const codec = compileField(child, version, flexible, childPath)
     if (presence === 'tagged') {
-      tagged.push({name, codec, makeDefault, tag: child.opts.tag!, field: child})
+      tagged.push({name, codec, makeDefault, tag: child.opts.tag!, isDefault: defaultTest(child)})
       all.push({name, read: makeDefault})
     } else {
       positional.push({name, codec, makeDefault})
@@ -292,11 +299,15 @@ function readTags(r: Reader, value: Record<string, unknown>, byTag: Map<number, 
 }
 
 function writeTags(w: Writer, value: Record<string, unknown>, tagged: TaggedMember[]): void {
-  const present = tagged.filter((member) => !isDefault(member.field, value[member.name]))
-  w.unsignedVarint(present.length)
-  for (const member of present) {
+  let count = 0
+  for (const member of tagged) if (!member.isDefault(value[member.name])) count++
+  w.unsignedVarint(count)
+  if (count === 0) return
+  for (const member of tagged) {
+    const fieldValue = value[member.name]
+    if (member.isDefault(fieldValue)) continue
     const scratch = new Writer(64)
-    member.codec.write(scratch, value[member.name] as never)
+    member.codec.write(scratch, fieldValue as never)
     const bytes = scratch.finish()
     w.unsignedVarint(member.tag)
     w.unsignedVarint(bytes.length)
