@@ -82,6 +82,11 @@ export function encodeResponse<A extends ApiDefinition>(api: A, version: number,
 export function decodeResponse<A extends ApiDefinition>(api: A, version: number, frame: Buffer): {correlationId: number; body: ResponseOf<A>} {
   const r = new Reader(frame)
   const correlationId = r.int32()
+  // A broker refusing our ApiVersions version answers with a v0 body whatever we sent; both
+  // layouts start with the error code right after the (always v0) header.
+  if (api.key === ApiVersions.key && version > 0 && frame.length >= 6 && frame.readInt16BE(4) === ErrorCode.UNSUPPORTED_VERSION) {
+    version = 0
+  }
   if (responseHeaderHasTags(api, version)) skipTags(r)
   const body = decodeWith(api.response, version, isFlexible(api, version), r) as ResponseOf<A>
   return {correlationId, body}

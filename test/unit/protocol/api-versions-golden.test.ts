@@ -56,6 +56,12 @@ describe('ApiVersions golden bytes', () => {
     expect(encodeApiVersionsUnsupported(1, 4).toString('hex')).toBe(UNSUPPORTED.toString('hex'))
   })
 
+  it('reads the UNSUPPORTED_VERSION answer to a v3 request as the v0 body it is', () => {
+    const {correlationId, body} = decodeResponse(ApiVersions, 3, UNSUPPORTED.subarray(4))
+    expect(correlationId).toBe(1)
+    expect(body).toMatchObject({errorCode: 35, apiKeys: [{apiKey: 18, minVersion: 0, maxVersion: 4}]})
+  })
+
   it('still reads the header of an ApiVersions request newer than kbus knows', () => {
     const frame = encodeRequest(ApiVersions, 4, 9, 'x', {clientSoftwareName: 'a', clientSoftwareVersion: 'b'}).subarray(4)
     frame.writeInt16BE(7, 2) // claim v7
