@@ -1,0 +1,23 @@
+import {KbusCommand} from '../../src/cli/base-command.js'
+import {runMode} from '../../src/cli/mode-flags.js'
+
+const MODES = {create: 'topics:create', list: 'topics:list', describe: 'topics:describe', delete: 'topics:delete'}
+
+export default class Topics extends KbusCommand {
+  static override summary = "Create, list, describe and delete topics, with kafka-topics' action flags"
+  static override description =
+    'Accepts the kafka-topics.sh form (one of --create, --list, --describe, --delete plus their flags) and runs the matching `kbus topics <action>` subcommand.'
+
+  static override examples = [
+    '<%= config.bin %> topics --create --topic orders --partitions 3',
+    '<%= config.bin %> topics --list',
+    '<%= config.bin %> topics --describe --topic orders',
+    '<%= config.bin %> topics --delete --topic orders',
+  ]
+
+  static override strict = false
+
+  async run(): Promise<void> {
+    await runMode(this.config, this.argv, MODES)
+  }
+}
