@@ -1,5 +1,6 @@
 /** The broker state handlers read and change, kept apart from the request plumbing. */
 import type {Logger} from '../daemon/logger.js'
+import type {GroupCoordinator} from './groups/coordinator.js'
 import type {BrokerSettings} from './topic-configs.js'
 import type {TopicManager} from './topics.js'
 
@@ -9,6 +10,7 @@ export interface BrokerCore {
   /** The address clients are told to connect to (the TCP listener). */
   readonly advertised: {host: string; port: number}
   readonly topics: TopicManager
+  readonly groups: GroupCoordinator
   readonly autoCreateTopics: boolean
   readonly numPartitions: number
   readonly defaultReplicationFactor: number

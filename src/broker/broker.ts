@@ -17,13 +17,19 @@ import {HANDLERS} from './api/index.js'
 import type {BrokerCore} from './broker-core.js'
 import type {ConnectionInfo} from './handler.js'
 import {CloseConnection} from './errors.js'
+import {GroupCoordinator} from './groups/coordinator.js'
+import {OffsetLog} from './groups/offset-log.js'
 import {MetaStore} from './meta-store.js'
 import type {BrokerSettings} from './topic-configs.js'
 import {TopicManager} from './topics.js'
 
+/** Kafka's offsets.retention.check.interval.ms default. */
+const OFFSETS_RETENTION_CHECK_INTERVAL_MS = 600_000
+
 export class Broker implements BrokerCore {
   advertised: {host: string; port: number}
   private producerIds: number
+  private readonly offsetExpiry: NodeJS.Timeout
   private readonly stopping = new AbortController()
   private readonly connections = new Map<number, AbortController>()
 
@@ -33,12 +39,16 @@ export class Broker implements BrokerCore {
     private readonly meta: MetaStore,
     private readonly logs: LogManager,
     readonly topics: TopicManager,
+    readonly groups: GroupCoordinator,
   ) {
     const [listener] = config.advertisedListeners
     this.advertised = {host: listener.host, port: listener.port}
     // Producer ids must not repeat across restarts, and kbus keeps no producer state on disk:
     // starting from the clock (in ms) keeps every run's ids above the previous run's.
     this.producerIds = Date.now()
+    this.offsetExpiry = setInterval(() => {
+      groups.expireOffsets().catch((error: Error) => logger.warn(`Expiring committed offsets failed: ${error.message}`))
+    }, OFFSETS_RETENTION_CHECK_INTERVAL_MS).unref()
   }
 
   static async open(config: ServerConfig, opts: {logger: Logger}): Promise<Broker> {
@@ -46,7 +56,19 @@ export class Broker implements BrokerCore {
     const logs = await LogManager.open(config.dataDir, {logger: opts.logger})
     const brokerSetting: BrokerSettings = (name) => config.properties.get(name)
     const topics = await TopicManager.open(meta, logs, brokerSetting)
-    return new Broker(config, opts.logger, meta, logs, topics)
+    const groups = new GroupCoordinator(
+      new OffsetLog(topics, config.offsetsTopicNumPartitions),
+      {
+        initialRebalanceDelayMs: config.groupInitialRebalanceDelayMs,
+        minSessionTimeoutMs: config.groupMinSessionTimeoutMs,
+        maxSessionTimeoutMs: config.groupMaxSessionTimeoutMs,
+        offsetsRetentionMs: config.offsetsRetentionMs,
+      },
+      (topic, partition) => topics.get(topic)?.partitions[partition] !== undefined,
+      opts.logger,
+    )
+    await groups.load()
+    return new Broker(config, opts.logger, meta, logs, topics, groups)
   }
 
   get nodeId(): number {
@@ -123,6 +145,8 @@ export class Broker implements BrokerCore {
   /** Ends waiting fetches, then flushes every log and marks the shutdown clean. */
   async close(): Promise<void> {
     this.stopping.abort()
+    clearInterval(this.offsetExpiry)
+    this.groups.close()
     await this.logs.close()
   }
 

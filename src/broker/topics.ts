@@ -125,7 +125,10 @@ export class TopicManager {
     const settings = topicSettings(record.configs, this.broker)
     const partitions: Partition[] = []
     for (let index = 0; index < record.partitions; index++) {
-      const log = this.logs.getLog(record.name, index) ?? (await this.logs.createLog(record.name, index, logConfig(settings)))
+      // A log found on disk was opened with the manager's defaults: give it the topic's settings.
+      const existing = this.logs.getLog(record.name, index)
+      existing?.updateConfig(logConfig(settings))
+      const log = existing ?? (await this.logs.createLog(record.name, index, logConfig(settings)))
       partitions.push(new Partition(record.name, index, log))
     }
     return new Topic(record, partitions, settings)

@@ -8,6 +8,17 @@ import {type ApiRange, apiVersionsHandler} from './18-api-versions.js'
 import {createTopicsHandler} from './19-create-topics.js'
 import {deleteTopicsHandler} from './20-delete-topics.js'
 import {initProducerIdHandler} from './22-init-producer-id.js'
+import {offsetCommitHandler} from './08-offset-commit.js'
+import {offsetFetchHandler} from './09-offset-fetch.js'
+import {findCoordinatorHandler} from './10-find-coordinator.js'
+import {joinGroupHandler} from './11-join-group.js'
+import {heartbeatHandler} from './12-heartbeat.js'
+import {leaveGroupHandler} from './13-leave-group.js'
+import {syncGroupHandler} from './14-sync-group.js'
+import {describeGroupsHandler} from './15-describe-groups.js'
+import {listGroupsHandler} from './16-list-groups.js'
+import {deleteGroupsHandler} from './42-delete-groups.js'
+import {offsetDeleteHandler} from './47-offset-delete.js'
 
 const handlers = new Map<number, ApiHandler>()
 
@@ -20,10 +31,21 @@ for (const handler of [
   fetchHandler,
   listOffsetsHandler,
   metadataHandler,
+  offsetCommitHandler,
+  offsetFetchHandler,
+  findCoordinatorHandler,
+  joinGroupHandler,
+  heartbeatHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+  describeGroupsHandler,
+  listGroupsHandler,
   apiVersionsHandler(advertised),
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  deleteGroupsHandler,
+  offsetDeleteHandler,
 ] as ApiHandler[]) {
   handlers.set(handler.api.key, handler)
 }
