@@ -1,10 +1,12 @@
 /** The broker state handlers read and change, kept apart from the request plumbing. */
+import type {ServerConfig} from '../config/server-config.js'
 import type {Logger} from '../daemon/logger.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
 import type {BrokerSettings} from './topic-configs.js'
 import type {TopicManager} from './topics.js'
 
 export interface BrokerCore {
+  readonly config: ServerConfig
   readonly nodeId: number
   readonly clusterId: string
   /** The address clients are told to connect to (the TCP listener). */

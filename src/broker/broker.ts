@@ -34,7 +34,7 @@ export class Broker implements BrokerCore {
   private readonly connections = new Map<number, AbortController>()
 
   private constructor(
-    private readonly config: ServerConfig,
+    readonly config: ServerConfig,
     readonly logger: Logger,
     private readonly meta: MetaStore,
     private readonly logs: LogManager,
@@ -146,7 +146,7 @@ export class Broker implements BrokerCore {
   async close(): Promise<void> {
     this.stopping.abort()
     clearInterval(this.offsetExpiry)
-    this.groups.close()
+    await this.groups.close()
     await this.logs.close()
   }
 

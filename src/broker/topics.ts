@@ -16,7 +16,7 @@ import {INTERNAL_TOPICS, collisionKey, topicNameProblem} from './topic-name.js'
 
 export class Topic {
   constructor(
-    readonly record: TopicRecord,
+    public record: TopicRecord,
     readonly partitions: Partition[],
     public settings: TopicSettings,
   ) {}
@@ -106,11 +106,45 @@ export class TopicManager {
   }
 
   async delete(name: string): Promise<void> {
-    const topic = this.topics.get(name)
-    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+    this.require(name)
     this.topics.delete(name)
     await this.meta.saveTopics(this.records())
     await this.logs.deleteLogs(name)
+  }
+
+  /** Replaces a topic's config overrides (checked first, all or nothing) and applies them at once. */
+  async setConfigs(name: string, configs: Record<string, string>, validateOnly = false): Promise<void> {
+    const topic = this.require(name)
+    for (const [config, value] of Object.entries(configs)) validateTopicConfig(config, value)
+    if (validateOnly) return
+    const record = {...topic.record, configs}
+    await this.meta.saveTopics(this.records().map((each) => (each.name === name ? record : each)))
+    topic.record = record
+    topic.settings = topicSettings(configs, this.broker)
+    for (const partition of topic.partitions) partition.log.updateConfig(logConfig(topic.settings))
+  }
+
+  /** Grows a topic to `count` partitions; Kafka never shrinks one. */
+  async addPartitions(name: string, count: number, validateOnly = false): Promise<void> {
+    const topic = this.require(name)
+    const current = topic.partitions.length
+    if (count === current) throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `Topic already has ${current} partition(s).`)
+    if (count < current)
+      throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`)
+    if (validateOnly) return
+    const record = {...topic.record, partitions: count}
+    await this.meta.saveTopics(this.records().map((each) => (each.name === name ? record : each)))
+    for (let index = current; index < count; index++) {
+      const log = await this.logs.createLog(name, index, logConfig(topic.settings))
+      topic.partitions.push(new Partition(name, index, log))
+    }
+    topic.record = record
+  }
+
+  private require(name: string): Topic {
+    const topic = this.topics.get(name)
+    if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${name}' does not exist.`)
+    return topic
   }
 
   private async createValidated(spec: NewTopic): Promise<Topic> {

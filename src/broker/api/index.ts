@@ -4,10 +4,6 @@ import {produceHandler} from './00-produce.js'
 import {fetchHandler} from './01-fetch.js'
 import {listOffsetsHandler} from './02-list-offsets.js'
 import {metadataHandler} from './03-metadata.js'
-import {type ApiRange, apiVersionsHandler} from './18-api-versions.js'
-import {createTopicsHandler} from './19-create-topics.js'
-import {deleteTopicsHandler} from './20-delete-topics.js'
-import {initProducerIdHandler} from './22-init-producer-id.js'
 import {offsetCommitHandler} from './08-offset-commit.js'
 import {offsetFetchHandler} from './09-offset-fetch.js'
 import {findCoordinatorHandler} from './10-find-coordinator.js'
@@ -17,8 +13,18 @@ import {leaveGroupHandler} from './13-leave-group.js'
 import {syncGroupHandler} from './14-sync-group.js'
 import {describeGroupsHandler} from './15-describe-groups.js'
 import {listGroupsHandler} from './16-list-groups.js'
+import {type ApiRange, apiVersionsHandler} from './18-api-versions.js'
+import {createTopicsHandler} from './19-create-topics.js'
+import {deleteTopicsHandler} from './20-delete-topics.js'
+import {initProducerIdHandler} from './22-init-producer-id.js'
+import {describeConfigsHandler} from './32-describe-configs.js'
+import {alterConfigsHandler} from './33-alter-configs.js'
+import {createPartitionsHandler} from './37-create-partitions.js'
 import {deleteGroupsHandler} from './42-delete-groups.js'
+import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js'
 import {offsetDeleteHandler} from './47-offset-delete.js'
+import {describeClusterHandler} from './60-describe-cluster.js'
+import {describeTopicPartitionsHandler} from './75-describe-topic-partitions.js'
 
 const handlers = new Map<number, ApiHandler>()
 
@@ -44,8 +50,14 @@ for (const handler of [
   createTopicsHandler,
   deleteTopicsHandler,
   initProducerIdHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
+  createPartitionsHandler,
   deleteGroupsHandler,
+  incrementalAlterConfigsHandler,
   offsetDeleteHandler,
+  describeClusterHandler,
+  describeTopicPartitionsHandler,
 ] as ApiHandler[]) {
   handlers.set(handler.api.key, handler)
 }

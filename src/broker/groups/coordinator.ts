@@ -66,6 +66,8 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, ClassicGroup>()
   private readonly offsets = new Map<string, Map<string, CommittedOffset>>()
   private readonly timers = new Set<NodeJS.Timeout>()
+  /** Group metadata writes nobody waits for, finished before the logs close. */
+  private readonly backgroundWrites = new Set<Promise<void>>()
 
   constructor(
     private readonly log: OffsetLog,
@@ -514,9 +516,10 @@ export class GroupCoordinator {
     }
   }
 
-  close(): void {
+  async close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
+    await Promise.all(this.backgroundWrites)
   }
 
   private async forget(group: ClassicGroup): Promise<void> {
@@ -557,8 +560,11 @@ export class GroupCoordinator {
       kind: 'group', group: group.groupId,
       value: {protocolType: group.protocolType ?? '', generation: group.generationId, protocol: group.protocolName, leader: group.leaderId, currentStateTimestamp: group.stateChangedAt},
     }
-    this.log.append(group.groupId, [entry], this.now()).catch((error: Error) =>
-      this.logger.warn(`Storing metadata of group ${group.groupId} failed: ${error.message}`))
+    const write = this.log
+      .append(group.groupId, [entry], this.now())
+      .catch((error: Error) => this.logger.warn(`Storing metadata of group ${group.groupId} failed: ${error.message}`))
+      .finally(() => this.backgroundWrites.delete(write))
+    this.backgroundWrites.add(write)
   }
 
   private apply(entry: OffsetLogEntry): void {
