@@ -30,19 +30,37 @@ export interface Batch {
 interface PartitionQueue {
   open: Batch | undefined
   sealed: Batch[]
+  /** A batch of this partition is at the broker: the next waits, so retries cannot reorder records. */
+  inFlight: boolean
 }
 
 /** RecordBatch v2 header bytes (Kafka's RECORD_BATCH_OVERHEAD). */
 export const BATCH_OVERHEAD = 61
 
 /**
- * An upper bound on a record's encoded size (Kafka's estimateSizeInBytesUpperBound): the fixed
- * varints at their widest plus the bytes themselves.
+ * A record's encoded size inside a batch, close to exact: its fields and their varint lengths,
+ * with the timestamp and offset deltas taken at their widest for a batch of batch.size. Batches
+ * are filled by this estimate, so it must not be far below the truth (the broker would see
+ * larger batches) nor far above it (batches would go out half full).
  */
 export function estimateRecordSize(key: Buffer | null, value: Buffer | null, headers: RecordHeader[] | undefined): number {
-  let size = 21 + (key?.length ?? 0) + (value?.length ?? 0)
-  if (headers) for (const header of headers) size += 10 + Buffer.byteLength(header.key) + (header.value?.length ?? 0)
-  return size
+  let body = 1 + MAX_DELTA_BYTES * 2 + bytesFieldSize(key?.length) + bytesFieldSize(value?.length) + 1
+  if (headers)
+    for (const header of headers) {
+      body += bytesFieldSize(Buffer.byteLength(header.key)) + bytesFieldSize(header.value?.length)
+    }
+  return body + varintBytes(body)
+}
+
+/** A timestamp delta up to ~17 minutes, or an offset delta up to ~1M records, fits in 3 bytes. */
+const MAX_DELTA_BYTES = 3
+
+function bytesFieldSize(length: number | undefined): number {
+  return length === undefined ? 1 : varintBytes(length * 2) + length
+}
+
+function varintBytes(unsigned: number): number {
+  return unsigned < 0x80 ? 1 : unsigned < 0x4000 ? 2 : unsigned < 0x200000 ? 3 : unsigned < 0x10000000 ? 4 : 5
 }
 
 export class RecordAccumulator {
@@ -79,8 +97,9 @@ export class RecordAccumulator {
 
   /**
    * Seals open batches that have lingered long enough (all of them when `flushing`) and returns
-   * every sealed batch the broker may take now: the head of each partition's queue, so batches
-   * of one partition go out in order. Sealed batches are reported through `onSeal`.
+   * every sealed batch the broker may take now: the head of each partition's queue, and only
+   * while no other batch of that partition is in flight, so a partition's batches land in order
+   * even when one is retried or split. Sealed batches are reported through `onSeal`.
    */
   ready(now: number, flushing: boolean, onSeal: (batch: Batch) => void): Batch[] {
     const heads: Batch[] = []
@@ -89,30 +108,33 @@ export class RecordAccumulator {
         if (!queue) continue
         if (queue.open && (flushing || now - queue.open.createdAt >= this.lingerMs)) onSeal(this.seal(queue)!)
         const head = queue.sealed[0]
-        if (head && head.notBefore <= now) heads.push(head)
+        if (head && !queue.inFlight && head.notBefore <= now) heads.push(head)
       }
     }
     return heads
   }
 
-  /** Takes a batch returned by `ready` out of its queue, to be sent. */
+  /** Takes a batch returned by `ready` out of its queue, to be sent; its partition waits for it. */
   take(batch: Batch): void {
     const queue = this.queue(batch.topic, batch.partition)
     if (queue.sealed[0] === batch) queue.sealed.shift()
     else queue.sealed.splice(queue.sealed.indexOf(batch), 1)
+    queue.inFlight = true
   }
 
   /** Puts batches back at the front of their partition's queue (a retry, or the halves of a split). */
   requeue(batches: Batch[]): void {
     for (let index = batches.length - 1; index >= 0; index--) {
-      const batch = batches[index]
-      this.queue(batch.topic, batch.partition).sealed.unshift(batch)
+      const queue = this.queue(batches[index].topic, batches[index].partition)
+      queue.sealed.unshift(batches[index])
+      queue.inFlight = false
     }
   }
 
-  /** A batch left the producer for good (acknowledged or failed). */
+  /** A batch left the producer for good (acknowledged or failed): its partition may send again. */
   release(batch: Batch): void {
     this.bufferedBytes -= batch.bytes
+    this.queue(batch.topic, batch.partition).inFlight = false
   }
 
   /** When the next open batch's linger runs out, or of a backed-off retry; undefined if none. */
@@ -145,7 +167,7 @@ export class RecordAccumulator {
     }
     let queue = partitions[partition]
     if (!queue) {
-      queue = {open: undefined, sealed: []}
+      queue = {open: undefined, sealed: [], inFlight: false}
       partitions[partition] = queue
     }
     return queue

@@ -12,6 +12,7 @@ import {decodeRecordBatch, iterateBatches} from '../protocol/records.js'
 import {readBatchHeader} from '../protocol/record-batch.js'
 import type {Cluster} from './cluster.js'
 import type {ConsumedRecord} from './types.js'
+import {withDefaults} from './with-defaults.js'
 
 /** Where to start reading: the log start, the end (only new records), or an exact offset. */
 export type StartOffset = 'earliest' | 'latest' | number
@@ -61,7 +62,7 @@ export class Fetcher {
     private readonly cluster: Cluster,
     options: FetcherOptions = {},
   ) {
-    this.options = {...DEFAULTS, ...options}
+    this.options = withDefaults(DEFAULTS, options)
   }
 
   /** Adds partitions to read, resolving 'earliest'/'latest' to offsets now. */

@@ -15,6 +15,7 @@ import {type Batch, estimateRecordSize, type PendingRecord, RecordAccumulator, s
 import type {Cluster, TopicMetadata} from './cluster.js'
 import {partitionForKey, StickyPartitioner} from './partitioner.js'
 import type {ProducerRecord} from './types.js'
+import {withDefaults} from './with-defaults.js'
 
 export interface ProducerOptions {
   /** 0: no answer, 1: the leader wrote it, -1: all in-sync replicas (kbus: after fsync). */
@@ -98,7 +99,7 @@ export class Producer {
     private readonly cluster: Cluster,
     options: ProducerOptions = {},
   ) {
-    this.options = {...DEFAULTS, ...options} as Required<ProducerOptions>
+    this.options = withDefaults(DEFAULTS as Required<ProducerOptions>, options)
     this.accumulator = new RecordAccumulator(this.options.batchSize, this.options.lingerMs)
   }
 

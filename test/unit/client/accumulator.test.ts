@@ -7,6 +7,7 @@ import {
   RecordAccumulator,
   splitBatch,
 } from '../../../src/client/accumulator.js'
+import {encodeRecordBatch} from '../../../src/protocol/records.js'
 
 let seq = 0
 function record(value: string): PendingRecord {
@@ -64,6 +65,7 @@ describe('RecordAccumulator', () => {
     const heads = ready(accumulator, 0, true)
     expect(heads[0].records).toEqual([small])
     accumulator.take(heads[0])
+    accumulator.release(heads[0])
     expect(ready(accumulator, 0, true)[0].records).toEqual([big])
   })
 
@@ -92,6 +94,24 @@ describe('RecordAccumulator', () => {
     expect(ready(accumulator, 500)[0]).toBe(batch)
   })
 
+  it("holds a partition's next batch while one is in flight, so a retry keeps the order", () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000)
+    const first = record('1')
+    accumulator.append('t', 0, first, sizeOf(first), 0)
+    const [sent] = ready(accumulator, 0, true)
+    accumulator.take(sent)
+    const second = record('2')
+    accumulator.append('t', 0, second, sizeOf(second), 0)
+    const other = record('other')
+    accumulator.append('t', 1, other, sizeOf(other), 0)
+    expect(ready(accumulator, 0, true).map((batch) => batch.partition)).toEqual([1])
+    accumulator.requeue([sent])
+    expect(ready(accumulator, 0, true).find((batch) => batch.partition === 0)).toBe(sent)
+    accumulator.take(sent)
+    accumulator.release(sent)
+    expect(ready(accumulator, 0, true).find((batch) => batch.partition === 0)?.records).toEqual([second])
+  })
+
   it('counts buffered bytes until batches are released', () => {
     const accumulator = new RecordAccumulator(16_384, 0)
     const r = record('hello')
@@ -101,6 +121,20 @@ describe('RecordAccumulator', () => {
     accumulator.take(batch)
     accumulator.release(batch)
     expect(accumulator.bufferedBytes).toBe(0)
+  })
+})
+
+describe('estimateRecordSize', () => {
+  it('stays at or just above the encoded size, so batches fill to batch.size without passing it', () => {
+    const samples: PendingRecord[] = []
+    for (let i = 0; i < 2000; i++) {
+      const headers = i % 3 === 0 ? [{key: 'h', value: Buffer.from(String(i))}] : undefined
+      samples.push({key: i % 2 ? Buffer.from(`key-${i}`) : null, value: Buffer.from('v'.repeat(i % 300)), headers, timestamp: 1_700_000_000_000 + i, seq: i})
+    }
+    const encoded = encodeRecordBatch({records: samples}).length
+    const estimated = BATCH_OVERHEAD + samples.reduce((sum, r) => sum + sizeOf(r), 0)
+    expect(estimated).toBeGreaterThanOrEqual(encoded)
+    expect(estimated / encoded).toBeLessThan(1.05)
   })
 })
 

@@ -1,0 +1,136 @@
+import {once} from 'node:events'
+import {Flags} from '@oclif/core'
+import {Fetcher, type StartOffset} from '../src/client/fetcher.js'
+import {KbusCommand} from '../src/cli/base-command.js'
+import {openCluster} from '../src/cli/client-session.js'
+import {UsageError} from '../src/cli/errors.js'
+import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
+import {printNote} from '../src/cli/output.js'
+import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
+import {readPropertiesFile} from '../src/config/properties.js'
+import {ErrorCode, KafkaError} from '../src/protocol/errors.js'
+
+/** How long one Fetch may wait at the broker for new records (Kafka's fetch.max.wait.ms). */
+const MAX_WAIT_MS = 500
+
+export default class ConsoleConsumer extends KbusCommand {
+  static override summary = 'Print records from a topic to stdout (kafka-console-consumer)'
+  static override description =
+    'Follows the topic until Ctrl-C, --max-messages or --timeout-ms, then prints "Processed a total of N messages" on stderr. ' +
+    'Without --from-beginning only new records are printed. Formatter properties (--property) follow Kafka\'s DefaultMessageFormatter: ' +
+    'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --topic orders --from-beginning',
+    '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --max-messages 10 --property print.key=true',
+    '<%= config.bin %> <%= command.id %> --topic orders --partition 0 --offset 42 --json',
+  ]
+
+  static override flags = {
+    topic: Flags.string({char: 't', summary: 'The topic to read.', required: true}),
+    'from-beginning': Flags.boolean({summary: 'Start at the earliest record instead of only new ones.'}),
+    partition: Flags.integer({summary: 'Read only this partition.', min: 0}),
+    offset: Flags.string({summary: 'With --partition: earliest, latest (default) or an offset to start at.'}),
+    'max-messages': Flags.integer({summary: 'Exit after printing this many records.', min: 0}),
+    'timeout-ms': Flags.integer({summary: 'Exit when no record arrives for this long.', min: 0}),
+    property: Flags.string({summary: 'A formatter property, key=value (repeatable).', multiple: true}),
+    'formatter-config': Flags.string({summary: 'A properties file of formatter properties (--property wins).'}),
+    'consumer-property': Flags.string({summary: 'A consumer config, key=value (repeatable).', multiple: true}),
+    'consumer.config': Flags.string({summary: 'A consumer config properties file (--consumer-property wins).'}),
+    'isolation-level': Flags.option({options: ['read_uncommitted', 'read_committed'] as const, summary: 'Which records to read (default read_uncommitted).'})(),
+    json: Flags.boolean({summary: 'Print each record as a JSON line (base64 for bytes that are not UTF-8).'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(ConsoleConsumer)
+    const consumerFile = flags['consumer.config'] ? await readPropertiesFile(flags['consumer.config'], 'consumer config') : new Map()
+    const properties = new Map([...consumerFile, ...parseKeyValueArgs(flags['consumer-property'], '--consumer-property')])
+    const start = startOffset(flags, properties.get('auto.offset.reset'))
+    const formatter = await this.formatter(flags)
+    const isolation = flags['isolation-level'] ?? properties.get('isolation.level') ?? 'read_uncommitted'
+
+    const cluster = openCluster(await this.brokerTarget(flags), {
+      clientId: properties.get('client.id') ?? 'console-consumer',
+      version: this.config.version,
+      properties,
+    })
+    let processed = 0
+    let stopping = false
+    const stop = () => {
+      stopping = true
+      // Ends a Fetch parked at the broker at once instead of after its max wait.
+      void cluster.close()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    try {
+      const autoCreate = properties.get('allow.auto.create.topics')?.trim().toLowerCase() !== 'false'
+      const topic = await cluster.topic(flags.topic, {autoCreate})
+      const partitions = topic.partitions.map((p) => p.partition)
+      if (flags.partition !== undefined && !partitions.includes(flags.partition))
+        throw new KafkaError(
+          ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          `Partition ${flags.partition} of topic '${flags.topic}' does not exist (it has ${partitions.length}).`,
+        )
+      const fetcher = new Fetcher(cluster, {
+        maxWaitMs: Math.min(MAX_WAIT_MS, flags['timeout-ms'] ?? MAX_WAIT_MS),
+        isolationLevel: isolation === 'read_committed' ? 1 : 0,
+        autoOffsetReset: start.reset,
+      })
+      const assigned = flags.partition === undefined ? partitions : [flags.partition]
+      await fetcher.assign(assigned.map((partition) => ({topic: flags.topic, partition, start: start.offset})))
+
+      const limit = flags['max-messages']
+      let lastRecordAt = Date.now()
+      while (!stopping && (limit === undefined || processed < limit)) {
+        const records = await fetcher.poll()
+        if (records.length === 0) {
+          if (flags['timeout-ms'] !== undefined && Date.now() - lastRecordAt >= flags['timeout-ms']) break
+          continue
+        }
+        lastRecordAt = Date.now()
+        const take = limit === undefined ? records.length : Math.min(records.length, limit - processed)
+        const out: Buffer[] = []
+        for (let index = 0; index < take; index++) formatter.format(records[index], out)
+        processed += take
+        if (!process.stdout.write(Buffer.concat(out))) await once(process.stdout, 'drain')
+      }
+    } catch (error) {
+      if (!stopping) throw error
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      await cluster.close()
+      printNote(`Processed a total of ${processed} messages`)
+    }
+  }
+
+  private async formatter(flags: {json: boolean; property?: string[]; 'formatter-config'?: string}): Promise<RecordFormatter> {
+    if (flags.json) return jsonLinesFormatter()
+    const file = flags['formatter-config'] ? await readPropertiesFile(flags['formatter-config'], 'formatter config') : new Map()
+    return textFormatter(new Map([...file, ...parseKeyValueArgs(flags.property, '--property')]))
+  }
+}
+
+/** Kafka's rules for --partition, --offset and --from-beginning, with its error texts. */
+function startOffset(
+  flags: {partition?: number; offset?: string; 'from-beginning': boolean},
+  autoOffsetReset: string | undefined,
+): {offset: StartOffset; reset: 'earliest' | 'latest' | 'none'} {
+  const reset = autoOffsetReset?.trim().toLowerCase()
+  if (reset !== undefined && reset !== 'earliest' && reset !== 'latest' && reset !== 'none')
+    throw new UsageError(`Invalid value ${autoOffsetReset} for configuration auto.offset.reset: String must be one of: latest, earliest, none`)
+  if (flags['from-beginning'] && reset === 'latest')
+    throw new UsageError("Can't simultaneously specify --from-beginning and 'auto.offset.reset=latest', please remove one option")
+  if (flags.offset !== undefined && flags.partition === undefined)
+    throw new UsageError('The partition is required when offset is specified.')
+  if (flags.offset !== undefined && flags['from-beginning'])
+    throw new UsageError('Options from-beginning and offset cannot be specified together.')
+  const policy = flags['from-beginning'] ? 'earliest' : (reset ?? 'latest')
+  if (flags.offset === undefined) return {offset: policy === 'earliest' ? 'earliest' : 'latest', reset: policy}
+  const text = flags.offset.trim().toLowerCase()
+  if (text === 'earliest' || text === 'latest') return {offset: text, reset: policy}
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+    throw new UsageError(`The provided offset value '${flags.offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`)
+  return {offset: Number(text), reset: policy}
+}

@@ -1,0 +1,77 @@
+/**
+ * The console producer's settings, merged as Kafka's ConsoleProducer does: --producer.config
+ * file, then --producer-property, then the tool's shortcut flags (--timeout, --batch-size, …),
+ * which win when given and otherwise only fill in what is unset — so linger.ms falls back to
+ * the tool's 1000 ms, not the library's default.
+ */
+import type {ProducerOptions} from '../client/producer.js'
+import {compressionByName} from '../protocol/compression.js'
+import {KafkaError} from '../protocol/errors.js'
+import {Compression} from '../protocol/record-batch.js'
+import {UsageError} from './errors.js'
+import {integerProperty} from './numeric-property.js'
+
+/** Kafka producer config name → the tool's shortcut default. */
+export const CONSOLE_PRODUCER_DEFAULTS: ReadonlyMap<string, string> = new Map([
+  ['acks', '-1'],
+  ['linger.ms', '1000'],
+  ['batch.size', '16384'],
+  ['retries', '3'],
+  ['retry.backoff.ms', '100'],
+  ['request.timeout.ms', '1500'],
+  ['buffer.memory', '33554432'],
+  ['compression.type', 'none'],
+  ['client.id', 'console-producer'],
+])
+
+/**
+ * `explicit` holds the shortcut flags the user typed (config name → value); `properties` the
+ * file and --producer-property values, already merged in that order.
+ */
+export function mergeProducerProperties(
+  properties: ReadonlyMap<string, string>,
+  explicit: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const merged = new Map(properties)
+  for (const [name, fallback] of CONSOLE_PRODUCER_DEFAULTS) if (!merged.has(name)) merged.set(name, fallback)
+  for (const [name, value] of explicit) merged.set(name, value)
+  return merged
+}
+
+export function producerOptions(properties: ReadonlyMap<string, string>): ProducerOptions {
+  return {
+    acks: acksOf(properties.get('acks') ?? '-1'),
+    lingerMs: integerProperty(properties, 'linger.ms', {min: 0}),
+    batchSize: integerProperty(properties, 'batch.size', {min: 0}),
+    maxRequestSize: integerProperty(properties, 'max.request.size', {min: 0}),
+    retries: integerProperty(properties, 'retries', {min: 0}),
+    retryBackoffMs: integerProperty(properties, 'retry.backoff.ms', {min: 0}),
+    requestTimeoutMs: integerProperty(properties, 'request.timeout.ms', {min: 0}),
+    deliveryTimeoutMs: integerProperty(properties, 'delivery.timeout.ms', {min: 0}),
+    maxInFlight: integerProperty(properties, 'max.in.flight.requests.per.connection', {min: 1}),
+    bufferMemory: integerProperty(properties, 'buffer.memory', {min: 0}),
+    compression: compressionOf(properties.get('compression.type') ?? 'none'),
+  }
+}
+
+function acksOf(text: string): -1 | 0 | 1 {
+  const value = text.trim().toLowerCase()
+  if (value === 'all' || value === '-1') return -1
+  if (value === '0') return 0
+  if (value === '1') return 1
+  throw new UsageError(`Invalid value ${text} for configuration acks: String must be one of: all, -1, 0, 1`)
+}
+
+function compressionOf(name: string): Compression {
+  let codec: Compression
+  try {
+    codec = compressionByName(name.trim())
+  } catch (error) {
+    if (error instanceof KafkaError)
+      throw new UsageError(`Invalid value ${name} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`)
+    throw error
+  }
+  if (codec !== Compression.None && codec !== Compression.Gzip)
+    throw new UsageError(`kbus cannot compress with ${name.trim()} yet.`, 'Use --compression-codec gzip, or none.')
+  return codec
+}
