@@ -6,7 +6,7 @@
  */
 import {ErrorCode, KafkaError, errorMessage} from '../../protocol/errors.js'
 import {Produce} from '../../protocol/messages/00-produce.js'
-import {stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
+import {readBatchHeader, stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
 import type {BrokerCore} from '../broker-core.js'
 import {CloseConnection} from '../errors.js'
 import {defineHandler} from '../handler.js'
@@ -68,6 +68,21 @@ async function produceToPartition(
   })
   if (problem) return failure(index, problem.errorCode, problem.message)
   const batch = records!
+  const header = readBatchHeader(batch)
+  const idempotent = header.producerId >= 0
+  if (idempotent) {
+    const sequence = partition.producers.check(header)
+    if (sequence.kind === 'error') return failure(index, sequence.errorCode, sequence.message)
+    if (sequence.kind === 'duplicate') {
+      // A retry of a batch already written: answer as the first time, write nothing.
+      return {
+        index, errorCode: ErrorCode.NONE, baseOffset: sequence.firstOffset, logAppendTimeMs: -1,
+        logStartOffset: partition.logStartOffset, recordErrors: [], errorMessage: null,
+      }
+    }
+    // Offsets are assigned in call order, so the batch lands at the current log end.
+    partition.producers.record(header, partition.log.logEndOffset)
+  }
   writePartitionLeaderEpoch(batch, LEADER_EPOCH)
   const logAppendTimeMs = settings.logAppendTime ? Date.now() : -1
   if (settings.logAppendTime) stampLogAppendTime(batch, logAppendTimeMs)

@@ -221,3 +221,30 @@ describe('InitProducerId', () => {
     expect(second.producerId).toBeGreaterThan(first.producerId)
   })
 })
+
+describe('idempotent producer', () => {
+  const idempotentBatch = (values: string[], baseSequence: number, producerEpoch = 0) =>
+    encodeRecordBatch({
+      producerId: 4242,
+      producerEpoch,
+      baseSequence,
+      records: values.map((value) => ({key: null, value: Buffer.from(value), headers: [], timestamp: 1000})),
+    })
+
+  it('answers a retried batch with its first offsets and writes it once', async () => {
+    await createTopic('exactly-once')
+    expect(await produce('exactly-once', 0, idempotentBatch(['a', 'b'], 0))).toMatchObject({errorCode: 0, baseOffset: 0})
+    expect(await produce('exactly-once', 0, idempotentBatch(['c'], 2))).toMatchObject({errorCode: 0, baseOffset: 2})
+    expect(await produce('exactly-once', 0, idempotentBatch(['a', 'b'], 0))).toMatchObject({errorCode: 0, baseOffset: 0})
+    expect((await fetchValues('exactly-once', 0, 0)).values.map((v) => v.value)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('refuses gaps in the sequence and fenced epochs', async () => {
+    await createTopic('ordered')
+    await produce('ordered', 0, idempotentBatch(['a'], 0, 1))
+    expect(await produce('ordered', 0, idempotentBatch(['x'], 5, 1))).toMatchObject({errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER})
+    expect(await produce('ordered', 0, idempotentBatch(['x'], 1, 0))).toMatchObject({errorCode: ErrorCode.INVALID_PRODUCER_EPOCH})
+    expect(await produce('ordered', 0, idempotentBatch(['x'], 3, 2))).toMatchObject({errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER})
+    expect(await produce('ordered', 0, idempotentBatch(['b'], 0, 2))).toMatchObject({errorCode: 0, baseOffset: 1})
+  })
+})
