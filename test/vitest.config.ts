@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 20_000,
+          // Unit tests run first; the e2e project follows with its own worker limit.
+          sequence: {groupOrder: 0},
         },
       },
       {
@@ -19,6 +21,7 @@ export default defineConfig({
           // Each e2e file spawns its own daemons; two cores run two files at once.
           fileParallelism: true,
           maxWorkers: 2,
+          sequence: {groupOrder: 1},
         },
       },
     ],
