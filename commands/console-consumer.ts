@@ -55,6 +55,7 @@ export default class ConsoleConsumer extends KbusCommand {
       properties,
     })
     let processed = 0
+    let consuming = false
     let stopping = false
     const stop = () => {
       stopping = true
@@ -80,6 +81,7 @@ export default class ConsoleConsumer extends KbusCommand {
       const assigned = flags.partition === undefined ? partitions : [flags.partition]
       await fetcher.assign(assigned.map((partition) => ({topic: flags.topic, partition, start: start.offset})))
 
+      consuming = true
       const limit = flags['max-messages']
       let lastRecordAt = Date.now()
       while (!stopping && (limit === undefined || processed < limit)) {
@@ -101,7 +103,8 @@ export default class ConsoleConsumer extends KbusCommand {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
       await cluster.close()
-      printNote(`Processed a total of ${processed} messages`)
+      // Kafka prints this whenever consuming ends; a setup error (no such topic) is one line alone.
+      if (consuming || stopping) printNote(`Processed a total of ${processed} messages`)
     }
   }
 

@@ -1,0 +1,183 @@
+/**
+ * console-producer and console-consumer against a real daemon: what a user sees on stdout,
+ * stderr and in the exit code, including the failures.
+ */
+import {execa} from 'execa'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {BIN, cliEnv, type Daemon, kbus, startDaemon, waitFor} from './helpers/index.js'
+
+let daemon: Daemon
+const run = (args: string[], input?: string) => kbus(args, {home: daemon.home, input})
+
+beforeAll(async () => {
+  daemon = await startDaemon()
+})
+
+afterAll(async () => {
+  await daemon?.remove()
+})
+
+/** Starts a consumer that keeps running, reading its stdout as it comes. */
+function follow(args: string[]) {
+  const child = execa(process.execPath, [BIN, 'console-consumer', ...args], {
+    env: cliEnv(daemon.home),
+    extendEnv: false,
+    stdin: 'ignore',
+    reject: false,
+    buffer: false,
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return {child, stdout: () => stdout, stderr: () => stderr}
+}
+
+describe('console-consumer', () => {
+  it('follows the topic: a line produced after it started shows up, and Ctrl-C ends it cleanly', async () => {
+    await run(['topics', 'create', '--topic', 'live'])
+    const consumer = follow(['--topic', 'live'])
+    // It starts at the end of the log: keep producing until it is surely reading.
+    let attempt = 0
+    await waitFor(
+      async () => {
+        await run(['console-producer', '--topic', 'live'], `warm-up ${++attempt}\n`)
+        return consumer.stdout().includes('warm-up')
+      },
+      {timeout: 20_000, what: 'the consumer to print a warm-up line'},
+    )
+    await run(['console-producer', '--topic', 'live'], 'produced afterwards\n')
+    await waitFor(() => consumer.stdout().includes('produced afterwards\n'), {what: 'the new line'})
+    consumer.child.kill('SIGINT')
+    const result = await consumer.child
+    expect(result.exitCode).toBe(0)
+    const printed = consumer.stdout().split('\n').filter(Boolean).length
+    expect(consumer.stderr()).toBe(`Processed a total of ${printed} messages\n`)
+  })
+
+  it("puts keyed records on Kafka's partition for the key (murmur2)", async () => {
+    await run(['topics', 'create', '--topic', 'keyed', '--partitions', '12'])
+    const produced = await run(
+      ['console-producer', '--topic', 'keyed', '--property', 'parse.key=true', '--property', 'key.separator=:'],
+      'foobar:1\nabc:2\n21:3\na-little-bit-longer-string:4\n',
+    )
+    expect(produced.exitCode).toBe(0)
+    const consumed = await run([
+      'console-consumer', '--topic', 'keyed', '--from-beginning', '--max-messages', '4',
+      '--property', 'print.key=true', '--property', 'print.partition=true',
+    ])
+    const lines = consumed.stdout.trimEnd().split('\n').sort()
+    // Partitions from Kafka's UtilsTest vectors (% 12).
+    expect(lines).toEqual(['Partition:0\t21\t3', 'Partition:11\ta-little-bit-longer-string\t4', 'Partition:3\tabc\t2', 'Partition:6\tfoobar\t1'])
+  })
+
+  it("prints Kafka's fields, headers and separators", async () => {
+    await run(
+      ['console-producer', '--topic', 'fields', '--property', 'parse.headers=true', '--property', 'parse.key=true'],
+      'h1:v1,h2:v2\tk\tvalue\n',
+    )
+    const consumed = await run([
+      'console-consumer', '--topic', 'fields', '--from-beginning', '--max-messages', '1',
+      '--property', 'print.timestamp=true', '--property', 'print.offset=true', '--property', 'print.partition=true',
+      '--property', 'print.headers=true', '--property', 'print.key=true', '--property', 'key.separator= | ',
+    ])
+    expect(consumed.stdout).toMatch(/^CreateTime:\d{13} \| Partition:0 \| Offset:0 \| h1:v1,h2:v2 \| k \| value\n$/)
+  })
+
+  it('writes JSON Lines with --json, base64 for bytes that are not UTF-8', async () => {
+    await run(['console-producer', '--topic', 'json-out', '--property', 'parse.key=true', '--property', 'key.separator=='], 'k=caf\u00e9\n')
+    const consumed = await run(['console-consumer', '--topic', 'json-out', '--from-beginning', '--max-messages', '1', '--json'])
+    expect(JSON.parse(consumed.stdout)).toMatchObject({topic: 'json-out', partition: 0, offset: 0, key: 'k', value: 'café', headers: []})
+  })
+
+  it('reads one partition from an offset, and ends after --timeout-ms without records', async () => {
+    await run(['console-producer', '--topic', 'offsets'], 'zero\none\ntwo\n')
+    const consumed = await run(['console-consumer', '--topic', 'offsets', '--partition', '0', '--offset', '1', '--timeout-ms', '500'])
+    expect(consumed).toMatchObject({exitCode: 0, stdout: 'one\ntwo\n', stderr: 'Processed a total of 2 messages\n'})
+  })
+
+  it("rejects Kafka's invalid offset combinations as usage errors", async () => {
+    const noPartition = await run(['console-consumer', '--topic', 'offsets', '--offset', '1'])
+    expect(noPartition.exitCode).toBe(2)
+    expect(noPartition.stderr).toMatch(/The partition is required when offset is specified\./)
+    const badOffset = await run(['console-consumer', '--topic', 'offsets', '--partition', '0', '--offset', 'soon'])
+    expect(badOffset.stderr).toMatch(/The provided offset value 'soon' is incorrect\. Valid values are 'earliest', 'latest', or a non-negative long\./)
+  })
+
+  it('exits quietly when the reader of its output goes away (| head)', async () => {
+    // More than a pipe buffer, so the consumer is still writing when head has gone.
+    const lines = Array.from({length: 50_000}, (_, i) => `record ${i}`)
+    await run(['console-producer', '--topic', 'piped'], `${lines.join('\n')}\n`)
+    const result = await execa('bash', ['-c', `"${process.execPath}" "${BIN}" console-consumer --topic piped --from-beginning | head -1; echo "status=\${PIPESTATUS[0]}"`], {
+      env: cliEnv(daemon.home),
+      extendEnv: false,
+      reject: false,
+    })
+    expect(result.stdout).toBe('record 0\nstatus=0')
+    expect(result.stderr).not.toMatch(/EPIPE|Error/)
+  })
+})
+
+describe('console-producer', () => {
+  it('delivers every piped line, in order, and exits 0', async () => {
+    const lines = Array.from({length: 5000}, (_, i) => `line ${i}`)
+    const produced = await run(['console-producer', '--topic', 'many'], `${lines.join('\n')}\n`)
+    expect(produced).toMatchObject({exitCode: 0, stdout: '', stderr: ''})
+    const consumed = await run(['console-consumer', '--topic', 'many', '--from-beginning', '--max-messages', '5000'])
+    expect(consumed.stdout).toBe(`${lines.join('\n')}\n`)
+  })
+
+  it('compresses with --compression-codec (no value means gzip), and reports a summary with --json', async () => {
+    const produced = await run(['console-producer', '--topic', 'gzipped', '--compression-codec', '--json'], 'squeezed\n')
+    expect(produced.exitCode).toBe(0)
+    expect(JSON.parse(produced.stdout)).toEqual({topic: 'gzipped', records: 1})
+    const consumed = await run(['console-consumer', '--topic', 'gzipped', '--from-beginning', '--max-messages', '1'])
+    expect(consumed.stdout).toBe('squeezed\n')
+  })
+
+  it('names the line that does not match the reader format, after sending the lines before it', async () => {
+    const produced = await run(
+      ['console-producer', '--topic', 'parsed', '--property', 'parse.key=true', '--property', 'key.separator=:'],
+      'k1:v1\nnot-a-pair\nk3:v3\n',
+    )
+    expect(produced.exitCode).toBe(1)
+    expect(produced.stderr).toBe("Error: No key separator found on line number 2: 'not-a-pair'\n")
+    const consumed = await run(['console-consumer', '--topic', 'parsed', '--from-beginning', '--timeout-ms', '500'])
+    expect(consumed.stdout).toBe('v1\n')
+  })
+
+  it('says plainly when no broker is running', async () => {
+    const result = await kbus(['console-producer', '--topic', 'nowhere'], {input: 'x\n'})
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toMatch(/^Error: No kbus broker is running at .*kbus\.sock\.\n/)
+  })
+})
+
+describe('against a broker that refuses', () => {
+  let strict: Daemon
+
+  beforeAll(async () => {
+    strict = await startDaemon({overrides: ['auto.create.topics.enable=false', 'message.max.bytes=1000']})
+  })
+
+  afterAll(async () => {
+    await strict?.remove()
+  })
+
+  it('names an unknown topic and how to create it, for producer and consumer alike', async () => {
+    for (const args of [['console-producer', '--topic', 'ghost'], ['console-consumer', '--topic', 'ghost']]) {
+      const result = await kbus(args, {home: strict.home, input: 'x\n'})
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr).toMatch(/^Error: Topic 'ghost' does not exist and the broker did not create it \(auto\.create\.topics\.enable=false\)\.\n.*kbus topics --create/)
+    }
+  })
+
+  it('refuses an oversized record, naming its line, and still delivers the others', async () => {
+    await kbus(['topics', 'create', '--topic', 'limited'], {home: strict.home})
+    const produced = await kbus(['console-producer', '--topic', 'limited'], {home: strict.home, input: `small\n${'x'.repeat(5000)}\nafter\n`})
+    expect(produced.exitCode).toBe(1)
+    expect(produced.stderr).toMatch(/^Error: 1 record could not be delivered to topic 'limited' \(first: line 2\): .*max\.message\.bytes/)
+    const consumed = await kbus(['console-consumer', '--topic', 'limited', '--from-beginning', '--timeout-ms', '500'], {home: strict.home})
+    expect(consumed.stdout).toBe('small\nafter\n')
+  })
+})
