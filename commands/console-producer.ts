@@ -31,7 +31,7 @@ export default class ConsoleProducer extends KbusCommand {
     'producer-property': Flags.string({summary: 'A producer config, key=value (repeatable).', multiple: true}),
     'producer.config': Flags.string({summary: 'A producer config properties file (--producer-property wins).'}),
     'request-required-acks': Flags.string({summary: 'acks: -1/all (default), 1 or 0.'}),
-    'compression-codec': Flags.string({summary: 'none (default) or gzip; given without a value it means gzip.'}),
+    'compression-codec': Flags.string({summary: 'none (default), gzip, snappy, lz4 or zstd; given without a value it means gzip.'}),
     'batch-size': Flags.integer({summary: 'batch.size in bytes (default 16384).', min: 0}),
     'max-partition-memory-bytes': Flags.integer({summary: 'batch.size too; wins over --batch-size.', min: 0}),
     'message-send-max-retries': Flags.integer({summary: 'retries (default 3).', min: 0}),

@@ -7,7 +7,7 @@
 import type {ProducerOptions} from '../client/producer.js'
 import {compressionByName} from '../protocol/compression.js'
 import {KafkaError} from '../protocol/errors.js'
-import {Compression} from '../protocol/record-batch.js'
+import type {Compression} from '../protocol/record-batch.js'
 import {UsageError} from './errors.js'
 import {integerProperty} from './numeric-property.js'
 
@@ -63,15 +63,11 @@ function acksOf(text: string): -1 | 0 | 1 {
 }
 
 function compressionOf(name: string): Compression {
-  let codec: Compression
   try {
-    codec = compressionByName(name.trim())
+    return compressionByName(name.trim())
   } catch (error) {
     if (error instanceof KafkaError)
       throw new UsageError(`Invalid value ${name} for configuration compression.type: String must be one of: none, gzip, snappy, lz4, zstd`)
     throw error
   }
-  if (codec !== Compression.None && codec !== Compression.Gzip)
-    throw new UsageError(`kbus cannot compress with ${name.trim()} yet.`, 'Use --compression-codec gzip, or none.')
-  return codec
 }

@@ -135,6 +135,14 @@ describe('console-producer', () => {
     expect(consumed.stdout).toBe('squeezed\n')
   })
 
+  it.each(['snappy', 'lz4', 'zstd'])('round-trips records compressed with %s', async (codec) => {
+    const lines = Array.from({length: 300}, (_, i) => `${codec} record ${i} ${'padding '.repeat(i % 7)}`)
+    const produced = await run(['console-producer', '--topic', `codec-${codec}`, '--compression-codec', codec], `${lines.join('\n')}\n`)
+    expect(produced).toMatchObject({exitCode: 0, stderr: ''})
+    const consumed = await run(['console-consumer', '--topic', `codec-${codec}`, '--from-beginning', '--max-messages', '300'])
+    expect(consumed.stdout).toBe(`${lines.join('\n')}\n`)
+  })
+
   it('names the line that does not match the reader format, after sending the lines before it', async () => {
     const produced = await run(
       ['console-producer', '--topic', 'parsed', '--property', 'parse.key=true', '--property', 'key.separator=:'],
