@@ -11,7 +11,7 @@ import {Produce} from '../protocol/messages/00-produce.js'
 import {Compression} from '../protocol/record-batch.js'
 import type {Input, RequestOf} from '../protocol/schema.js'
 import {encodeRecordBatch} from '../protocol/records.js'
-import {type Batch, estimateRecordSize, type PendingRecord, RecordAccumulator, splitBatch} from './accumulator.js'
+import {BATCH_OVERHEAD, type Batch, estimateRecordSize, type PendingRecord, RecordAccumulator, splitBatch} from './accumulator.js'
 import type {Cluster, TopicMetadata} from './cluster.js'
 import {partitionForKey, StickyPartitioner} from './partitioner.js'
 import type {ProducerRecord} from './types.js'
@@ -106,10 +106,9 @@ export class Producer {
   /** Fetches (and, if allowed, creates) a topic's metadata before any record is sent to it. */
   async prepare(topic: string): Promise<TopicMetadata> {
     const state = this.topics.get(topic)
-    if (state && 'ready' in state) return state.ready
-    const metadata = await this.cluster.topic(topic, {autoCreate: this.options.autoCreateTopics})
-    this.topics.set(topic, {ready: metadata})
-    return metadata
+    const outcome = state && !('waiting' in state) ? state : await this.loadTopic(topic)
+    if ('failed' in outcome) throw outcome.failed
+    return outcome.ready
   }
 
   /** Queues a record; failures surface from `flush`. Returns its 1-based send position. */
@@ -157,8 +156,9 @@ export class Producer {
     return this.sent - this.outstanding - this.failedCount
   }
 
-  private async loadTopic(topic: string): Promise<void> {
-    let outcome: TopicState
+  /** Looks the topic up and places (or fails) the records that waited for it. */
+  private async loadTopic(topic: string): Promise<{ready: TopicMetadata} | {failed: Error}> {
+    let outcome: {ready: TopicMetadata} | {failed: Error}
     try {
       outcome = {ready: await this.cluster.topic(topic, {autoCreate: this.options.autoCreateTopics})}
     } catch (error) {
@@ -166,17 +166,18 @@ export class Producer {
     }
     const state = this.topics.get(topic)
     this.topics.set(topic, outcome)
-    if (!state || !('waiting' in state)) return
-    state.waiting.forEach((record, index) => {
-      if ('ready' in outcome) this.place(record, state.seqs[index], outcome.ready)
-      else if ('failed' in outcome) this.fail(state.seqs[index], outcome.failed)
-    })
+    if (state && 'waiting' in state)
+      state.waiting.forEach((record, index) => {
+        if ('ready' in outcome) this.place(record, state.seqs[index], outcome.ready)
+        else this.fail(state.seqs[index], outcome.failed)
+      })
+    return outcome
   }
 
   private place(record: ProducerRecord, seq: number, topic: TopicMetadata): void {
     const count = topic.partitions.length
     const size = estimateRecordSize(record.key, record.value, record.headers)
-    if (size + 61 > this.options.maxRequestSize) {
+    if (size + BATCH_OVERHEAD > this.options.maxRequestSize) {
       this.fail(
         seq,
         new KafkaError(
