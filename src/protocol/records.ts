@@ -33,6 +33,11 @@ export interface RecordInput {
   value: Buffer | null
   headers?: RecordHeader[]
   timestamp: number
+  /**
+   * The record's offset minus the batch's base offset; defaults to its position in the batch.
+   * Must rise from record to record: gaps are allowed, as a compacted log has them.
+   */
+  offsetDelta?: number
 }
 
 export interface BatchInput {
@@ -67,17 +72,21 @@ export interface DecodedBatch {
   records: DecodedRecord[]
 }
 
-/** Builds one RecordBatch v2 with offsets 0..n-1 and a valid CRC. */
+/** Builds one RecordBatch v2 (offsets 0..n-1 unless the records give their deltas) with a valid CRC. */
 export function encodeRecordBatch(input: BatchInput): Buffer {
   const {records} = input
   if (records.length === 0) throw new EncodeError('a record batch needs at least one record')
   const baseTimestamp = input.baseTimestamp ?? records[0].timestamp
   let maxTimestamp = records[0].timestamp
+  let lastOffsetDelta = -1
   const body = new Writer(256)
   for (let i = 0; i < records.length; i++) {
     const record = records[i]
+    const offsetDelta = record.offsetDelta ?? i
+    if (offsetDelta <= lastOffsetDelta) throw new EncodeError(`record offset deltas must rise: ${offsetDelta} after ${lastOffsetDelta}`)
+    lastOffsetDelta = offsetDelta
     if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp
-    writeRecord(body, record, i, record.timestamp - baseTimestamp)
+    writeRecord(body, record, offsetDelta, record.timestamp - baseTimestamp)
   }
   const codec = input.compression ?? Compression.None
   const payload = compress(codec, body.finish())
@@ -89,7 +98,7 @@ export function encodeRecordBatch(input: BatchInput): Buffer {
   w.int8(CURRENT_MAGIC)
   w.uint32(0) // CRC, filled in below
   w.int16(((input.attributes ?? 0) & ~ATTR_COMPRESSION_MASK) | codec)
-  w.int32(records.length - 1)
+  w.int32(lastOffsetDelta)
   w.int64(baseTimestamp)
   w.int64(maxTimestamp)
   w.int64(input.producerId ?? -1)
