@@ -1,0 +1,62 @@
+/**
+ * What every client family offers the scenarios. A family that cannot do something throws
+ * Unsupported with the reason, and the matrix shows a skip rather than a failure.
+ */
+import type {OutRecord, ReadRecord} from './records.js'
+
+export type Acks = 0 | 1 | -1
+export type Codec = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+
+export interface ProduceOptions {
+  acks?: Acks
+  compression?: Codec
+  idempotent?: boolean
+}
+
+export type StartAt = 'earliest' | 'latest' | {offset: number} | {timestamp: number}
+
+export interface ReadOptions {
+  partition?: number
+  from: StartAt
+  /** Stop after this many records. */
+  count: number
+  /** Give up (and return what arrived) after this long. */
+  timeoutMs?: number
+}
+
+export interface TopicDescription {
+  partitions: number
+  configs: Record<string, string>
+}
+
+/** A consumer in a group, running until stopped; `received` grows as records arrive. */
+export interface GroupMember {
+  readonly received: readonly ReadRecord[]
+  /** Leaves the group the way the client normally does on shutdown (committing its offsets). */
+  stop(): Promise<void>
+  /** The client's own diagnostics, for a failure message. */
+  diagnostics(): string
+}
+
+export interface InteropClient {
+  /** The matrix column. */
+  readonly name: string
+  /** Fetches the peer into the cache if needed; returns its version for the matrix header. */
+  prepare(): Promise<string>
+  listTopics(): Promise<string[]>
+  createTopic(name: string, partitions: number, configs: Record<string, string>): Promise<void>
+  describeTopic(name: string): Promise<TopicDescription>
+  deleteTopic(name: string): Promise<void>
+  /**
+   * Writes the records in order to partition 0 of `topic` (its scenarios use one-partition topics).
+   * Returns whether the records' own timestamps were written (some tools cannot set them).
+   */
+  produce(topic: string, records: readonly OutRecord[], opts?: ProduceOptions): Promise<{timestampsWritten: boolean}>
+  read(topic: string, opts: ReadOptions): Promise<ReadRecord[]>
+  joinGroup(topic: string, group: string): Promise<GroupMember>
+}
+
+export class Unsupported extends Error {}
+
+/** Every timeout a scenario uses, so no peer waits longer than its scenario allows. */
+export const READ_TIMEOUT_MS = 20_000
