@@ -18,16 +18,12 @@ export interface CoordinatorSettings {
   offsetsRetentionMs: number
 }
 
-export interface JoinRequest {
+/** What a joining member tells about itself: the member's own fields, plus where it joins. */
+export type JoinRequest = Pick<
+  Member,
+  'memberId' | 'groupInstanceId' | 'clientId' | 'clientHost' | 'sessionTimeoutMs' | 'rebalanceTimeoutMs' | 'protocolType' | 'protocols'
+> & {
   groupId: string
-  memberId: string
-  groupInstanceId: string | null
-  clientId: string
-  clientHost: string
-  sessionTimeoutMs: number
-  rebalanceTimeoutMs: number
-  protocolType: string
-  protocols: {name: string; metadata: Buffer}[]
   /** JoinGroup v4+ first asks a new dynamic member to come back with the id it is given. */
   requireKnownMemberId: boolean
 }
@@ -139,7 +135,7 @@ export class GroupCoordinator {
     previous.awaitingSync?.({errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: EMPTY})
     clearTimeout(previous.sessionTimer)
     group.members.delete(previous.memberId)
-    const member: Member = {...this.newMember(request, memberId), assignment: previous.assignment, isNew: false}
+    const member: Member = {...this.newMember(request, memberId), assignment: previous.assignment}
     group.members.set(memberId, member)
     if (group.leaderId === previous.memberId) group.leaderId = memberId
     const unchanged = sameProtocols(previous.protocols, request.protocols)
@@ -257,7 +253,6 @@ export class GroupCoordinator {
     for (const member of group.members.values()) {
       const resolve = member.awaitingJoin!
       member.awaitingJoin = undefined
-      member.isNew = false
       this.touchSession(group, member)
       resolve(this.joinAnswer(group, member))
     }
@@ -541,18 +536,8 @@ export class GroupCoordinator {
   }
 
   private newMember(request: JoinRequest, memberId: string): Member {
-    return {
-      memberId,
-      groupInstanceId: request.groupInstanceId,
-      clientId: request.clientId,
-      clientHost: request.clientHost,
-      sessionTimeoutMs: request.sessionTimeoutMs,
-      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
-      protocolType: request.protocolType,
-      protocols: request.protocols,
-      assignment: EMPTY,
-      isNew: true,
-    }
+    const {groupId: _groupId, requireKnownMemberId: _required, ...member} = request
+    return {...member, memberId, assignment: EMPTY}
   }
 
   private persistGroup(group: ClassicGroup): void {

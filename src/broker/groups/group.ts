@@ -37,8 +37,6 @@ export interface Member {
   /** A SyncGroup parked until the leader hands out assignments. */
   awaitingSync?: (outcome: SyncOutcome) => void
   sessionTimer?: NodeJS.Timeout
-  /** Added in the current rebalance: not yet part of any generation. */
-  isNew: boolean
 }
 
 const EMPTY = Buffer.alloc(0)
