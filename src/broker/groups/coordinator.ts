@@ -148,9 +148,9 @@ export class GroupCoordinator {
 
   private addMemberAndRebalance(group: ClassicGroup, request: JoinRequest, memberId: string): Promise<JoinOutcome> {
     const member = this.newMember(request, memberId)
+    if (group.members.size === 0) group.protocolType = request.protocolType
     group.members.set(memberId, member)
     group.leaderId ??= memberId
-    if (group.protocolType === null) group.protocolType = request.protocolType
     return this.park(group, member, () => {
       if (group.state === 'PreparingRebalance') {
         if (group.initialDelay) this.extendInitialDelay(group)

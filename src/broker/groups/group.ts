@@ -74,11 +74,10 @@ export class ClassicGroup {
     return undefined
   }
 
-  /** Every protocol name all members support, or all of the candidate's when the group has none. */
+  /** Whether a member speaking these protocols fits; an empty group takes on whatever its first member speaks. */
   supportsProtocols(protocolType: string, names: string[]): boolean {
-    if (this.members.size === 0) return this.protocolType === null || this.protocolType === protocolType || this.state === 'Empty'
-    if (this.protocolType !== protocolType) return false
-    return this.candidateProtocols().some((name) => names.includes(name))
+    if (this.members.size === 0) return true
+    return this.protocolType === protocolType && this.candidateProtocols().some((name) => names.includes(name))
   }
 
   candidateProtocols(): string[] {
