@@ -1,6 +1,7 @@
 /**
  * Offset checkpoint files (Kafka's OffsetCheckpointFile), one per data directory:
- * `recovery-point-offset-checkpoint` and `log-start-offset-checkpoint`. Plain text: a version
+ * `recovery-point-offset-checkpoint`, `log-start-offset-checkpoint` and
+ * `cleaner-offset-checkpoint`. Plain text: a version
  * line (0), a count line, then `topic partition offset` per partition. Written atomically: tmp
  * file, fsync, rename, fsync the directory.
  */
@@ -9,6 +10,7 @@ import {type StorageFs, isNotFound, writeFileAtomically} from './fs.js'
 
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint'
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint'
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
 
 const VERSION = 0
 

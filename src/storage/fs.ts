@@ -12,7 +12,7 @@ export interface StorageFile {
   datasync(): Promise<void>
   sync(): Promise<void>
   truncate(length: number): Promise<void>
-  stat(): Promise<{size: number}>
+  stat(): Promise<{size: number; mtimeMs: number}>
   close(): Promise<void>
 }
 

@@ -18,9 +18,18 @@ export abstract class IndexFile {
   private unsynced = false
 
   protected constructor(
-    readonly path: string,
+    private filePath: string,
     private readonly entrySize: number,
   ) {}
+
+  get path(): string {
+    return this.filePath
+  }
+
+  /** Follows a rename of the file (compaction and deletion steps rename a segment's files). */
+  movedTo(path: string): void {
+    this.filePath = path
+  }
 
   abstract get entries(): number
   protected abstract encode(from: number, to: number): Buffer

@@ -1,17 +1,20 @@
 /**
  * All partition logs of one data directory (Kafka's LogManager): finds and recovers them at
- * start, creates and deletes them, keeps the recovery-point and log-start-offset checkpoints, and
- * marks a clean shutdown so the next start can skip the scan.
+ * start, creates and deletes them, keeps the recovery-point, log-start-offset and cleaner
+ * checkpoints, runs retention and compaction when asked, and marks a clean shutdown so the next
+ * start can skip the scan.
  */
 import {randomUUID} from 'node:crypto'
 import {join} from 'node:path'
 import {
+  CLEANER_OFFSET_CHECKPOINT,
   CheckpointFormatError,
   LOG_START_OFFSET_CHECKPOINT,
   OffsetCheckpointFile,
   type PartitionOffset,
   RECOVERY_POINT_CHECKPOINT,
 } from './checkpoint.js'
+import type {CompactionPolicy} from './cleaner.js'
 import {deletionDirName, isDeletionDirName, logDirName, parseLogDirName} from './file-names.js'
 import {type StorageFs, isNotFound, nodeFs, syncDir, writeFileAtomically} from './fs.js'
 import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
@@ -35,10 +38,29 @@ export interface LogManagerOptions {
   checkpointIntervalMs?: number
 }
 
+/** A topic's cleanup settings (Kafka's topic configs; see RetentionPolicy and CompactionPolicy). */
+export interface TopicCleanupConfig extends CompactionPolicy {
+  /** cleanup.policy: "delete", "compact", or both. */
+  cleanupPolicy: readonly string[]
+  /** retention.ms; negative keeps data forever. */
+  retentionMs: number
+  /** retention.bytes, per partition; negative means no limit. */
+  retentionBytes: number
+}
+
+export interface MaintenanceReport {
+  /** Segments deleted by retention or below the log start offset. */
+  segmentsDeleted: number
+  /** Logs a compaction pass rewrote. */
+  logsCompacted: number
+}
+
 export class LogManager {
   private readonly logs = new Map<string, PartitionLog>()
   private readonly recoveryPoints: OffsetCheckpointFile
   private readonly logStartOffsets: OffsetCheckpointFile
+  private readonly cleanerOffsets: OffsetCheckpointFile
+  private maintenance: Promise<MaintenanceReport> | null = null
   private checkpointTimer: NodeJS.Timeout | null = null
   private checkpointing: Promise<void> = Promise.resolve()
   private closed = false
@@ -52,6 +74,7 @@ export class LogManager {
   ) {
     this.recoveryPoints = new OffsetCheckpointFile(fs, dataDir, RECOVERY_POINT_CHECKPOINT)
     this.logStartOffsets = new OffsetCheckpointFile(fs, dataDir, LOG_START_OFFSET_CHECKPOINT)
+    this.cleanerOffsets = new OffsetCheckpointFile(fs, dataDir, CLEANER_OFFSET_CHECKPOINT)
   }
 
   /**
@@ -100,6 +123,7 @@ export class LogManager {
       logger: this.logger,
       fs: this.fs,
       now: this.now,
+      checkpointLogStartOffset: () => this.checkpoint(),
     })
     this.logs.set(name, log)
     // The new segment files' names, then the new directory's own name, must survive a crash.
@@ -140,13 +164,32 @@ export class LogManager {
     return total
   }
 
-  /** Rewrites the recovery-point and log-start-offset checkpoints from the logs' current state. */
+  /**
+   * One round of log maintenance, which the broker runs every log.retention.check.interval.ms:
+   * for each log, retention (segments below the log start offset always; expired ones under
+   * cleanup.policy=delete), then a compaction pass under cleanup.policy=compact when one is due.
+   * Logs of topics `cleanupConfigOf` does not know are left alone. A log whose maintenance fails
+   * is reported and skipped. A call while a round runs joins that round.
+   */
+  runMaintenance(options: {
+    now?: number
+    cleanupConfigOf: (topic: string) => TopicCleanupConfig | undefined
+  }): Promise<MaintenanceReport> {
+    this.maintenance ??= this.maintainAll(options.now ?? this.now(), options.cleanupConfigOf).finally(() => {
+      this.maintenance = null
+    })
+    return this.maintenance
+  }
+
+  /** Rewrites the checkpoint files from the logs' current state. */
   checkpoint(): Promise<void> {
     const run = async () => {
       const logs = this.allLogs()
       const entry = (log: PartitionLog, offset: number): PartitionOffset => ({topic: log.topic, partition: log.partition, offset})
       await this.recoveryPoints.write(logs.map((log) => entry(log, log.recoveryPoint)))
       await this.logStartOffsets.write(logs.map((log) => entry(log, log.logStartOffset)))
+      const cleaned = logs.filter((log) => log.cleanerCheckpoint !== null)
+      await this.cleanerOffsets.write(cleaned.map((log) => entry(log, log.cleanerCheckpoint!)))
     }
     const done = this.checkpointing.then(run)
     this.checkpointing = done.catch(() => {})
@@ -168,11 +211,41 @@ export class LogManager {
     await writeFileAtomically(this.fs, this.dataDir, join(this.dataDir, CLEAN_SHUTDOWN_FILE), Buffer.alloc(0))
   }
 
+  private async maintainAll(
+    now: number,
+    cleanupConfigOf: (topic: string) => TopicCleanupConfig | undefined,
+  ): Promise<MaintenanceReport> {
+    const report: MaintenanceReport = {segmentsDeleted: 0, logsCompacted: 0}
+    let compacted = false
+    for (const log of this.allLogs()) {
+      if (this.closed) break
+      const config = cleanupConfigOf(log.topic)
+      if (!config || this.getLog(log.topic, log.partition) !== log) continue
+      try {
+        report.segmentsDeleted += await log.applyRetention(
+          {deleteExpired: config.cleanupPolicy.includes('delete'), retentionMs: config.retentionMs, retentionBytes: config.retentionBytes},
+          now,
+        )
+        if (config.cleanupPolicy.includes('compact') && (await log.compact(config, now))) {
+          report.logsCompacted++
+          compacted = true
+        }
+      } catch (error) {
+        // A log deleted meanwhile has nothing left to maintain.
+        if (this.getLog(log.topic, log.partition) === log)
+          this.logger.error(`Maintenance of ${log.dir} failed: ${error instanceof Error ? error.message : String(error)}`)
+      }
+    }
+    if (compacted && !this.closed) await this.checkpoint()
+    return report
+  }
+
   private async loadLogs(): Promise<void> {
     const markerPath = join(this.dataDir, CLEAN_SHUTDOWN_FILE)
     const hadCleanShutdown = await this.exists(markerPath)
     const recoveryPoints = await this.readCheckpoint(this.recoveryPoints)
     const logStartOffsets = await this.readCheckpoint(this.logStartOffsets)
+    const cleanerOffsets = await this.readCheckpoint(this.cleanerOffsets)
     if (hadCleanShutdown) {
       // Gone before loading starts, so a crash while loading counts as unclean (KAFKA-10471).
       await this.fs.unlink(markerPath)
@@ -203,6 +276,8 @@ export class LogManager {
           hadCleanShutdown,
           recoveryPoint: recoveryPoints.get(name),
           logStartOffset: logStartOffsets.get(name),
+          cleanerCheckpoint: cleanerOffsets.get(name),
+          checkpointLogStartOffset: () => this.checkpoint(),
         })
         this.logs.set(name, log)
       })

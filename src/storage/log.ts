@@ -2,13 +2,20 @@
  * A partition's log (Kafka's UnifiedLog/LocalLog on one node): a row of segments, the newest one
  * active. Offsets are handed out synchronously when `append` is called, so callers see them in
  * call order; the bytes then go through one serial writer, so file order is offset order.
+ *
+ * Retention, DeleteRecords and compaction change the row of segments. They run one at a time per
+ * log, and each change to the row is a step in the same serial queue as the writes, so it never
+ * meets a roll or a half-written group. The row is replaced, never edited in place, so a reader
+ * walks the segments it started with; it holds them open until it is done.
  */
 import {BATCH_HEADER_SIZE, batchSize, readLastOffsetDelta, readMaxTimestamp, writeBaseOffset} from '../protocol/record-batch.js'
+import {type CleanerState, type CompactionPolicy, type CompactionResult, compactLog} from './cleaner.js'
 import {CorruptBatchError, KAFKA_STORAGE_ERROR, OffsetOutOfRangeError, StorageError} from './errors.js'
 import {type StorageFs, nodeFs, syncDir} from './fs.js'
 import {GroupCommit} from './group-commit.js'
 import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
 import {type StorageLogger, loadLog} from './recovery.js'
+import {type RetentionPolicy, expiredSegmentCount} from './retention.js'
 import {LogSegment} from './segment.js'
 
 export {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
@@ -29,6 +36,13 @@ export interface PartitionLogOptions {
   hadCleanShutdown?: boolean
   recoveryPoint?: number
   logStartOffset?: number
+  /** From the cleaner-offset-checkpoint: offsets below it were compacted by a complete pass. */
+  cleanerCheckpoint?: number
+  /**
+   * Makes the log start offset durable (the log-start-offset checkpoint) once DeleteRecords or
+   * retention has moved it.
+   */
+  checkpointLogStartOffset?: () => Promise<void>
 }
 
 interface PendingAppend {
@@ -49,15 +63,28 @@ interface Barrier {
   reject: (error: unknown) => void
 }
 
+/** A change to the row of segments, run in the write queue between two writes. */
+interface QueuedTask {
+  kind: 'task'
+  run: () => Promise<void>
+  reject: (error: unknown) => void
+}
+
+type QueueItem = PendingAppend | Barrier | QueuedTask
+
 export class PartitionLog {
   private nextOffset: number
   private startOffset: number
   private flushedOffset: number
   private config: LogConfig
-  private queue: Array<PendingAppend | Barrier> = []
+  private segments: readonly LogSegment[]
+  private queue: QueueItem[] = []
   private draining = false
   private failure: StorageError | null = null
   private closing = false
+  /** Retention, DeleteRecords and compaction, one at a time. */
+  private maintaining: Promise<unknown> = Promise.resolve()
+  private readonly cleanerState: CleanerState
   /** Segments written since their last fsync: what a group commit must cover. */
   private readonly unsynced = new Set<LogSegment>()
   private readonly groupCommit = new GroupCommit(() => this.syncWrittenSegments())
@@ -66,17 +93,21 @@ export class PartitionLog {
     readonly topic: string,
     readonly partition: number,
     readonly dir: string,
-    private readonly segments: LogSegment[],
-    loaded: {logStartOffset: number; recoveryPoint: number},
+    segments: LogSegment[],
+    loaded: {logStartOffset: number; recoveryPoint: number; cleanerCheckpoint: number | undefined},
     config: LogConfig,
     private readonly fs: StorageFs,
     private readonly now: () => number,
     private readonly logger: StorageLogger,
+    private readonly checkpointLogStartOffset: () => Promise<void>,
   ) {
     this.config = config
+    this.segments = segments
     this.nextOffset = this.active.nextOffset
     this.startOffset = loaded.logStartOffset
     this.flushedOffset = loaded.recoveryPoint
+    const cleaned = loaded.cleanerCheckpoint
+    this.cleanerState = {cleanedUpTo: cleaned === undefined ? null : Math.min(cleaned, this.nextOffset), tombstonesExpireAt: null}
   }
 
   /** Opens (recovering if need be) or creates the log in `dir`. */
@@ -95,7 +126,18 @@ export class PartitionLog {
       recoveryPoint: options.recoveryPoint,
       logStartOffset: options.logStartOffset,
     })
-    return new PartitionLog(options.topic, options.partition, options.dir, loaded.segments, loaded, config, fs, now, options.logger)
+    return new PartitionLog(
+      options.topic,
+      options.partition,
+      options.dir,
+      loaded.segments,
+      {...loaded, cleanerCheckpoint: options.cleanerCheckpoint},
+      config,
+      fs,
+      now,
+      options.logger,
+      options.checkpointLogStartOffset ?? (async () => {}),
+    )
   }
 
   get logStartOffset(): number {
@@ -119,6 +161,11 @@ export class PartitionLog {
   /** The segments' base offsets, oldest first. */
   get segmentBaseOffsets(): number[] {
     return this.segments.map((segment) => segment.baseOffset)
+  }
+
+  /** Offsets below this were compacted by the last complete cleaning pass; null: never cleaned. */
+  get cleanerCheckpoint(): number | null {
+    return this.cleanerState.cleanedUpTo
   }
 
   updateConfig(config: Partial<LogConfig>): void {
@@ -157,11 +204,16 @@ export class PartitionLog {
     const batches: Buffer[] = []
     let bytes = 0
     if (fetchOffset === this.nextOffset) return {batches, bytes}
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const read = await this.segments[i].read(fetchOffset, maxBytes - bytes, batches.length === 0, upToOffset)
-      batches.push(...read.batches)
-      bytes += read.bytes
-      if (read.limited) break
+    const segments = this.retainSegments(segmentIndexFor(this.segments, fetchOffset))
+    try {
+      for (const segment of segments) {
+        const read = await segment.read(fetchOffset, maxBytes - bytes, batches.length === 0, upToOffset)
+        batches.push(...read.batches)
+        bytes += read.bytes
+        if (read.limited) break
+      }
+    } finally {
+      for (const segment of segments) segment.release()
     }
     return {batches, bytes}
   }
@@ -171,11 +223,79 @@ export class PartitionLog {
    * maxTimestamp), with its bytes so the caller can find the exact record inside it.
    */
   async offsetForTimestamp(timestamp: number): Promise<{offset: number; timestamp: number; batch: Buffer} | null> {
-    for (const segment of [...this.segments]) {
-      const found = await segment.findByTimestamp(timestamp, this.startOffset)
-      if (found) return found
+    const segments = this.retainSegments(0)
+    try {
+      for (const segment of segments) {
+        const found = await segment.findByTimestamp(timestamp, this.startOffset)
+        if (found) return found
+      }
+      return null
+    } finally {
+      for (const segment of segments) segment.release()
     }
-    return null
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to `offset` (never down), makes it durable, then
+   * deletes the segments wholly below it. Reads below the new start get OFFSET_OUT_OF_RANGE.
+   * Resolves with the log start offset (the low watermark DeleteRecords answers with).
+   */
+  deleteRecordsBefore(offset: number): Promise<number> {
+    const unusable = this.refusal()
+    if (unusable) return Promise.reject(unusable)
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.nextOffset)
+      return Promise.reject(
+        new OffsetOutOfRangeError(
+          `Cannot delete records of ${this.topic}-${this.partition} before offset ${offset}: ` +
+            `it is outside the log [${this.startOffset}, ${this.nextOffset}]`,
+        ),
+      )
+    return this.exclusive(async () => {
+      const refusal = this.refusal()
+      if (refusal) throw refusal
+      if (offset > this.startOffset) {
+        this.startOffset = offset
+        await this.checkpointLogStartOffset()
+      }
+      await this.deleteOldestSegments({deleteExpired: false, retentionMs: -1, retentionBytes: -1}, this.now())
+      return this.startOffset
+    })
+  }
+
+  /**
+   * Deletes whole segments, oldest first: those wholly below the log start offset and, when
+   * `policy.deleteExpired`, those past retention.ms or retention.bytes. An expired active segment
+   * is rolled first, so the log always has a segment to append to. Resolves with how many
+   * segments went; a closing or failed log does nothing.
+   */
+  applyRetention(policy: RetentionPolicy, now: number): Promise<number> {
+    return this.exclusive(async () => (this.refusal() ? 0 : this.deleteOldestSegments(policy, now)))
+  }
+
+  /**
+   * One compaction pass (cleanup.policy=compact) when the log is due for one: see cleaner.ts.
+   * Resolves with what it did, or null when there was nothing to do.
+   */
+  compact(policy: CompactionPolicy, now: number): Promise<CompactionResult | null> {
+    return this.exclusive(async () => {
+      if (this.refusal()) return null
+      return compactLog(
+        {
+          name: `${this.topic}-${this.partition}`,
+          dir: this.dir,
+          fs: this.fs,
+          logger: this.logger,
+          indexIntervalBytes: this.config.indexIntervalBytes,
+          segments: this.segments,
+          logStartOffset: this.startOffset,
+          state: this.cleanerState,
+          stopping: () => this.refusal() !== null,
+          replace: (old, cleaned) => this.replaceSegment(old, cleaned),
+        },
+        policy,
+        now,
+      )
+    })
   }
 
   /**
@@ -208,6 +328,7 @@ export class PartitionLog {
     if (this.closing) return
     this.closing = true
     try {
+      await this.maintaining
       await this.barrier().catch(() => {})
       await this.groupCommit.settled()
       if (!this.failure) {
@@ -224,15 +345,112 @@ export class PartitionLog {
     return this.segments[this.segments.length - 1]
   }
 
-  private segmentIndexFor(offset: number): number {
-    let low = 0
-    let high = this.segments.length - 1
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1
-      if (this.segments[middle].baseOffset <= offset) low = middle
-      else high = middle - 1
+  /** The segments from index `from` on, each held open until the caller releases it. */
+  private retainSegments(from: number): LogSegment[] {
+    const segments = this.segments.slice(from)
+    for (const segment of segments) segment.retain()
+    return segments
+  }
+
+  /** Why the log takes no maintenance or DeleteRecords now; null when it does. */
+  private refusal(): StorageError | null {
+    if (this.failure) return this.failure
+    if (this.closing) return new StorageError(`The log of ${this.topic}-${this.partition} is closed`)
+    return null
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.maintaining.then(work)
+    this.maintaining = run.catch(() => {})
+    return run
+  }
+
+  /** Retention's rule applied in the write queue, then the chosen segments' files removed. */
+  private async deleteOldestSegments(policy: RetentionPolicy, now: number): Promise<number> {
+    const startBefore = this.startOffset
+    const removed = await this.inQueue(async () => {
+      const facts = await Promise.all(
+        this.segments.map(async (segment) => ({
+          baseOffset: segment.baseOffset,
+          size: segment.size,
+          largestTimestamp: await segment.largestTimestamp(),
+        })),
+      )
+      const count = expiredSegmentCount(facts, policy, {now, logStartOffset: this.startOffset})
+      if (count === 0) return []
+      if (count === this.segments.length) await this.roll(this.active.nextOffset)
+      return this.detachOldest(count)
+    })
+    if (removed.length === 0) return 0
+    if (this.startOffset !== startBefore) await this.checkpointLogStartOffset()
+    try {
+      for (const segment of removed) await segment.deleteFiles()
+    } finally {
+      for (const segment of removed) segment.retire()
     }
-    return low
+    this.logger.info(
+      `Deleted ${removed.length} segment(s) of ${this.topic}-${this.partition} from offset ${removed[0].baseOffset}; ` +
+        `the log now starts at offset ${this.startOffset}`,
+    )
+    return removed.length
+  }
+
+  /**
+   * Takes the `count` oldest segments out of the log and renames their files to `.deleted`,
+   * oldest first, so a crash leaves the log starting at a segment boundary. Runs in the queue.
+   */
+  private async detachOldest(count: number): Promise<LogSegment[]> {
+    const removed = this.segments.slice(0, count)
+    this.segments = this.segments.slice(count)
+    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset)
+    try {
+      for (const segment of removed) {
+        this.unsynced.delete(segment)
+        await segment.markDeleted()
+      }
+      await syncDir(this.fs, this.dir)
+    } catch (error) {
+      // The log fails with this error; the segments it already let go of must still be closed.
+      for (const segment of removed) segment.retire()
+      throw error
+    }
+    return removed
+  }
+
+  /**
+   * The cleaner's swap (in the write queue): `old` leaves the log for `cleaned`, whose files
+   * carry the `.swap` suffix and so already count as the new state after a crash; or, with no
+   * replacement, `old` just goes. Then the old files are removed.
+   */
+  private async replaceSegment(old: LogSegment, cleaned: LogSegment | null): Promise<void> {
+    await this.inQueue(async () => {
+      const index = this.segments.indexOf(old)
+      try {
+        if (index < 0 || old === this.active) throw new Error(`${old.logPath} is not an inactive segment of this log`)
+        await old.markDeleted()
+        if (cleaned) await cleaned.moveTo('')
+        await syncDir(this.fs, this.dir)
+      } catch (error) {
+        // The log fails with this error; the copy that never joined it must still be closed.
+        cleaned?.retire()
+        throw error
+      }
+      this.segments = [...this.segments.slice(0, index), ...(cleaned ? [cleaned] : []), ...this.segments.slice(index + 1)]
+      this.unsynced.delete(old)
+    })
+    try {
+      await old.deleteFiles()
+    } finally {
+      old.retire()
+    }
+  }
+
+  /** Runs `work` in the write queue, after every write queued before it. */
+  private inQueue<T>(work: () => Promise<T>): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure)
+    return new Promise((resolve, reject) => {
+      this.enqueue({kind: 'task', run: async () => resolve(await work()), reject})
+    })
   }
 
   private barrier(): Promise<void> {
@@ -240,7 +458,7 @@ export class PartitionLog {
     return new Promise((resolve, reject) => this.enqueue({kind: 'barrier', resolve, reject}))
   }
 
-  private enqueue(item: PendingAppend | Barrier): void {
+  private enqueue(item: QueueItem): void {
     this.queue.push(item)
     if (this.draining) return
     this.draining = true
@@ -257,21 +475,22 @@ export class PartitionLog {
         await this.writeItems(items)
       } catch (error) {
         const failure = this.fail(error)
-        for (const item of items) if (item.kind === 'barrier' || !item.written) item.reject(failure)
+        for (const item of items) if (item.kind !== 'append' || !item.written) item.reject(failure)
       }
     }
     this.draining = false
   }
 
-  private async writeItems(items: Array<PendingAppend | Barrier>): Promise<void> {
+  private async writeItems(items: QueueItem[]): Promise<void> {
     let group: PendingAppend[] = []
     let groupBytes = 0
     for (const item of items) {
-      if (item.kind === 'barrier') {
+      if (item.kind !== 'append') {
         await this.writeGroup(group)
         group = []
         groupBytes = 0
-        item.resolve()
+        if (item.kind === 'barrier') item.resolve()
+        else await item.run()
         continue
       }
       if (this.shouldRoll(item, groupBytes)) {
@@ -336,7 +555,7 @@ export class PartitionLog {
    */
   private async roll(baseOffset: number): Promise<void> {
     const previous = this.active
-    this.segments.push(await LogSegment.create(this.fs, this.dir, baseOffset))
+    this.segments = [...this.segments, await LogSegment.create(this.fs, this.dir, baseOffset)]
     await syncDir(this.fs, this.dir)
     await this.flushSegments([previous], true)
     this.flushedOffset = Math.max(this.flushedOffset, baseOffset)
@@ -374,4 +593,16 @@ export class PartitionLog {
     }
     return this.failure
   }
+}
+
+/** The index of the segment holding `offset`: the last one whose base offset is at or below it. */
+function segmentIndexFor(segments: readonly LogSegment[], offset: number): number {
+  let low = 0
+  let high = segments.length - 1
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1
+    if (segments[middle].baseOffset <= offset) low = middle
+    else high = middle - 1
+  }
+  return low
 }

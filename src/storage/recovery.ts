@@ -1,8 +1,9 @@
 /**
- * Loading a partition's log from disk (Kafka's LogLoader). Temporary files go first, then each
- * segment is opened: after a clean shutdown, or below the recovery point, its indexes are trusted
- * once they pass a sanity check; otherwise every batch is validated and the indexes rebuilt. A
- * torn tail is cut off with a warning; damage with sound data after it stops the start-up.
+ * Loading a partition's log from disk (Kafka's LogLoader). Interrupted deletions and compaction
+ * swaps are finished or undone first, then each segment is opened: after a clean shutdown, or
+ * below the recovery point, its indexes are trusted once they pass a sanity check; otherwise
+ * every batch is validated and the indexes rebuilt. A torn tail is cut off with a warning;
+ * damage with sound data after it stops the start-up.
  */
 import {join} from 'node:path'
 import {StorageCorruptionError} from './errors.js'
@@ -15,8 +16,9 @@ import {
   SWAP_SUFFIX,
   TIME_INDEX_SUFFIX,
   parseSegmentFileName,
+  segmentFileName,
 } from './file-names.js'
-import type {StorageFs} from './fs.js'
+import {type StorageFs, isNotFound, syncDir} from './fs.js'
 import type {LogConfig} from './log-config.js'
 import {LogSegment} from './segment.js'
 
@@ -71,23 +73,30 @@ export async function loadLog(params: LoadParams): Promise<LoadedLog> {
 }
 
 /**
- * Deletes what a crash may have left half-done and index files without a .log; returns the base
- * offsets of the segments, oldest first.
+ * Finishes or undoes what a crash interrupted, then deletes index files without a .log; returns
+ * the base offsets of the segments, oldest first. `.deleted` files were on their way out and
+ * `.cleaned` ones were a compaction copy not yet committed: both go. A `<base>.log.swap` is a
+ * committed copy: it replaces the segment of the same base offset (Kafka's LogLoader passes 1-3).
  */
 async function removeTemporaryFiles(fs: StorageFs, dir: string, logger: StorageLogger): Promise<number[]> {
   const names = await fs.readdir(dir)
-  const logs = new Set<number>()
-  const indexes: Array<{name: string; baseOffset: number}> = []
+  const swaps = new Map<number, string[]>()
   for (const name of names) {
     if (name.endsWith(DELETED_SUFFIX) || name.endsWith(CLEANED_SUFFIX)) {
       await fs.unlink(join(dir, name))
       continue
     }
-    if (name.endsWith(SWAP_SUFFIX)) {
-      // Only compaction writes .swap files, and kbus does not compact yet: nothing to finish.
-      logger.warn(`Ignoring ${join(dir, name)}: finishing an interrupted segment swap is not supported yet`)
-      continue
-    }
+    if (!name.endsWith(SWAP_SUFFIX)) continue
+    const parsed = parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length))
+    if (!parsed) continue
+    swaps.set(parsed.baseOffset, [...(swaps.get(parsed.baseOffset) ?? []), name])
+  }
+  for (const [baseOffset, swapNames] of swaps) await completeSwap(fs, dir, baseOffset, swapNames, logger)
+  if (swaps.size > 0) await syncDir(fs, dir)
+
+  const logs = new Set<number>()
+  const indexes: Array<{name: string; baseOffset: number}> = []
+  for (const name of swaps.size > 0 ? await fs.readdir(dir) : names) {
     const parsed = parseSegmentFileName(name)
     if (!parsed) continue
     if (parsed.suffix === LOG_SUFFIX) logs.add(parsed.baseOffset)
@@ -95,6 +104,32 @@ async function removeTemporaryFiles(fs: StorageFs, dir: string, logger: StorageL
   }
   for (const index of indexes) if (!logs.has(index.baseOffset)) await fs.unlink(join(dir, index.name))
   return [...logs].sort((a, b) => a - b)
+}
+
+/**
+ * Puts the `.swap` files of one segment in place of the old ones. Index files are caches: one
+ * whose `.swap` is gone (or never came) is rebuilt later; without the `.log.swap` the swap never
+ * committed, so stray index `.swap` files just go.
+ */
+async function completeSwap(fs: StorageFs, dir: string, baseOffset: number, swapNames: string[], logger: StorageLogger): Promise<void> {
+  const logSwap = segmentFileName(baseOffset, LOG_SUFFIX) + SWAP_SUFFIX
+  if (!swapNames.includes(logSwap)) {
+    for (const name of swapNames) await fs.unlink(join(dir, name))
+    return
+  }
+  for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) await unlinkIfPresent(fs, join(dir, segmentFileName(baseOffset, suffix)))
+  // The .log last: until it is in place, the .log.swap still says what to finish.
+  for (const name of [...swapNames.filter((name) => name !== logSwap), logSwap])
+    await fs.rename(join(dir, name), join(dir, name.slice(0, -SWAP_SUFFIX.length)))
+  logger.warn(`Completed the interrupted swap of the compacted segment ${join(dir, segmentFileName(baseOffset, LOG_SUFFIX))}`)
+}
+
+async function unlinkIfPresent(fs: StorageFs, path: string): Promise<void> {
+  try {
+    await fs.unlink(path)
+  } catch (error) {
+    if (!isNotFound(error)) throw error
+  }
 }
 
 async function recoverSegments(segments: LogSegment[], params: LoadParams): Promise<void> {

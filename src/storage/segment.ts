@@ -2,11 +2,15 @@
  * One segment of a partition's log (Kafka's LogSegment): the .log file of batches stored exactly
  * as received, plus its offset and time indexes. Reads and index lookups may run while the log
  * appends; a segment is only ever appended to at its end.
+ *
+ * Retention and compaction take segments out of the log while readers may still be using them:
+ * a retired segment keeps its file open until the last reader releases it. Its files can be
+ * renamed and unlinked meanwhile (POSIX keeps an open file readable).
  */
 import {join} from 'node:path'
 import {LOG_OVERHEAD, batchSize, readBaseOffset} from '../protocol/record-batch.js'
 import {BatchCursor, type BatchFault, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
-import {INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
+import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
 import {type StorageFile, type StorageFs, isNotFound, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
@@ -18,6 +22,9 @@ export interface SegmentAppend {
   lastOffset: number
   maxTimestamp: number
 }
+
+/** Bytes read at once when walking a whole segment. */
+const BULK_READ_WINDOW = 1024 * 1024
 
 export interface SegmentRead {
   batches: Buffer[]
@@ -40,11 +47,16 @@ export class LogSegment {
   private syncedSeq = 0
   private syncing: {target: number; done: Promise<void>} | null = null
   private flushing: Promise<void> = Promise.resolve()
+  /** Readers (and syncs) using the open file; a retired segment closes once this drops to 0. */
+  private users = 0
+  private retired = false
+  private closed: Promise<void> | null = null
 
   private constructor(
     private readonly fs: StorageFs,
+    private readonly dir: string,
     readonly baseOffset: number,
-    readonly logPath: string,
+    private path: string,
     private readonly file: StorageFile,
     private offsetIndex: OffsetIndex,
     private timeIndex: TimeIndex,
@@ -54,12 +66,16 @@ export class LogSegment {
     this.nextOffset = baseOffset
   }
 
-  /** Makes a new, empty segment's three files. */
-  static async create(fs: StorageFs, dir: string, baseOffset: number): Promise<LogSegment> {
-    const paths = segmentPaths(dir, baseOffset)
+  /**
+   * Makes a new, empty segment's three files; `suffix` (".cleaned") is added to each name for a
+   * segment that is not part of the log yet. A leftover file of the same name is truncated.
+   */
+  static async create(fs: StorageFs, dir: string, baseOffset: number, suffix = ''): Promise<LogSegment> {
+    const paths = segmentPaths(dir, baseOffset, suffix)
     const file = await fs.open(paths.log, 'w+')
     const segment = new LogSegment(
       fs,
+      dir,
       baseOffset,
       paths.log,
       file,
@@ -81,6 +97,7 @@ export class LogSegment {
       const {size} = await file.stat()
       return new LogSegment(
         fs,
+        dir,
         baseOffset,
         paths.log,
         file,
@@ -97,6 +114,11 @@ export class LogSegment {
   /** Bytes written and readable. */
   get size(): number {
     return this.written
+  }
+
+  /** The .log file's current path. */
+  get logPath(): string {
+    return this.path
   }
 
   /**
@@ -173,8 +195,32 @@ export class LogSegment {
   /** Starts segment.ms from the first batch's timestamp, as Kafka does for a reloaded segment. */
   async startRollTimer(now: number): Promise<void> {
     if (this.written === 0) return
+    const first = await this.firstBatchTimestamp()
+    this.rollingBasedTimestamp = first >= 0 ? first : now
+  }
+
+  /** The first batch's maxTimestamp; -1 when the segment is empty or the batch has none. */
+  async firstBatchTimestamp(): Promise<number> {
     const first = await new BatchCursor(this.file, 0, this.written).peek()
-    this.rollingBasedTimestamp = first && first.maxTimestamp >= 0 ? first.maxTimestamp : now
+    return first?.maxTimestamp ?? -1
+  }
+
+  /**
+   * The segment's largest timestamp, which retention compares with retention.ms; the file's
+   * modification time when no batch carries a timestamp (Kafka's rule).
+   */
+  async largestTimestamp(): Promise<number> {
+    if (this.maxTimestamp >= 0) return this.maxTimestamp
+    return Math.trunc((await this.file.stat()).mtimeMs)
+  }
+
+  /** Every whole batch in the segment with its bytes, oldest first (the cleaner reads this way). */
+  async *batches(): AsyncGenerator<{batch: StoredBatch; bytes: Buffer}> {
+    const cursor = new BatchCursor(this.file, 0, this.written, BULK_READ_WINDOW)
+    for (let batch = await cursor.peek(); batch; batch = await cursor.peek()) {
+      yield {batch, bytes: await cursor.bytes(batch.position, batch.size)}
+      cursor.skip(batch)
+    }
   }
 
   /** Appends batches in offset order with one write; resolves once the OS has the bytes. */
@@ -261,9 +307,10 @@ export class LogSegment {
    */
   async syncLog(): Promise<void> {
     const target = this.writeSeq
-    if (this.syncedSeq >= target) return
+    // A retired segment's bytes are gone from the log (or live on in a cleaned copy): nothing to keep.
+    if (this.syncedSeq >= target || this.retired) return
     if (this.syncing && this.syncing.target >= target) return this.syncing.done
-    const done = this.file.datasync().then(() => {
+    const done = this.whileOpen(() => this.file.datasync()).then(() => {
       this.syncedSeq = Math.max(this.syncedSeq, target)
     })
     this.syncing = {target, done}
@@ -280,6 +327,8 @@ export class LogSegment {
    */
   flush(closing: boolean): Promise<void> {
     const run = async () => {
+      // Writing a retired segment's indexes would recreate files that were renamed away.
+      if (this.retired) return
       if (closing) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
       await this.syncLog()
       await this.flushIndexes(true)
@@ -289,19 +338,89 @@ export class LogSegment {
     return flushed
   }
 
-  async close(): Promise<void> {
-    await this.file.close()
+  close(): Promise<void> {
+    this.closed ??= this.file.close()
+    return this.closed
   }
 
-  /** Closes and removes the segment's files (recovery dropping segments after a torn tail). */
-  async delete(): Promise<void> {
-    await this.file.close()
-    for (const path of [this.logPath, this.offsetIndex.path, this.timeIndex.path]) {
+  /** Keeps the file open for a reader until `release`, even if the segment is retired meanwhile. */
+  retain(): void {
+    this.users++
+  }
+
+  release(): void {
+    this.users--
+    if (this.retired && this.users === 0) this.closeQuietly()
+  }
+
+  /** The segment has left the log: its file closes as soon as no reader is using it. */
+  retire(): void {
+    this.retired = true
+    if (this.users === 0) this.closeQuietly()
+  }
+
+  /**
+   * Renames the three files to carry `suffix` (".swap", or "" for the final names): the indexes
+   * first, the .log last, so that the .log's name is what says which step was reached.
+   */
+  async moveTo(suffix: string): Promise<void> {
+    const paths = segmentPaths(this.dir, this.baseOffset, suffix)
+    await this.fs.rename(this.offsetIndex.path, paths.index)
+    this.offsetIndex.movedTo(paths.index)
+    await this.fs.rename(this.timeIndex.path, paths.timeIndex)
+    this.timeIndex.movedTo(paths.timeIndex)
+    await this.fs.rename(this.path, paths.log)
+    this.path = paths.log
+  }
+
+  /**
+   * Renames the files to `.deleted`, the .log first: once it is renamed the segment is gone from
+   * the log as the next start sees it, and recovery removes whatever else carries the suffix.
+   */
+  async markDeleted(): Promise<void> {
+    const deleted = segmentPaths(this.dir, this.baseOffset, DELETED_SUFFIX)
+    await this.fs.rename(this.path, deleted.log)
+    this.path = deleted.log
+    for (const index of [this.offsetIndex, this.timeIndex]) {
+      const target = `${index.path}${DELETED_SUFFIX}`
+      try {
+        await this.fs.rename(index.path, target)
+      } catch (error) {
+        // An index may never have been written (or was dropped as unsound): nothing to rename.
+        if (!isNotFound(error)) throw error
+      }
+      index.movedTo(target)
+    }
+  }
+
+  /** Unlinks the segment's files under their current names; missing ones are fine. */
+  async deleteFiles(): Promise<void> {
+    for (const path of [this.path, this.offsetIndex.path, this.timeIndex.path]) {
       try {
         await this.fs.unlink(path)
       } catch (error) {
         if (!isNotFound(error)) throw error
       }
+    }
+  }
+
+  /** Closes and removes the segment's files (recovery dropping segments after a torn tail). */
+  async delete(): Promise<void> {
+    await this.close()
+    await this.deleteFiles()
+  }
+
+  private closeQuietly(): void {
+    // Nothing waits on a retired segment's close, and a failed close of a read-only use is harmless.
+    this.close().catch(() => {})
+  }
+
+  private async whileOpen<T>(work: () => Promise<T>): Promise<T> {
+    this.retain()
+    try {
+      return await work()
+    } finally {
+      this.release()
     }
   }
 
@@ -324,10 +443,10 @@ export class LogSegment {
   }
 }
 
-function segmentPaths(dir: string, baseOffset: number): {log: string; index: string; timeIndex: string} {
+function segmentPaths(dir: string, baseOffset: number, suffix = ''): {log: string; index: string; timeIndex: string} {
   return {
-    log: join(dir, segmentFileName(baseOffset, LOG_SUFFIX)),
-    index: join(dir, segmentFileName(baseOffset, INDEX_SUFFIX)),
-    timeIndex: join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX)),
+    log: join(dir, segmentFileName(baseOffset, LOG_SUFFIX) + suffix),
+    index: join(dir, segmentFileName(baseOffset, INDEX_SUFFIX) + suffix),
+    timeIndex: join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX) + suffix),
   }
 }

@@ -1,12 +1,15 @@
 /**
- * What the storage tests share: valid RecordBatch v2 bytes without the records codec, real temp
- * directories, a logger that remembers, and a file system that counts (and can hold back) fsyncs.
+ * What the storage tests share: valid RecordBatch v2 bytes (opaque ones, and real keyed records
+ * for compaction), real temp directories, a logger that remembers, a file system that counts
+ * (and can hold back) fsyncs, and one that crashes at a chosen step.
  */
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readdir, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {BATCH_HEADER_SIZE, LOG_OVERHEAD, writeCrc} from '../../../src/protocol/record-batch.js'
+import {BATCH_HEADER_SIZE, type Compression, LOG_OVERHEAD, writeCrc} from '../../../src/protocol/record-batch.js'
+import {decodeRecordBatch, encodeRecordBatch} from '../../../src/protocol/records.js'
 import {type StorageFile, type StorageFs, nodeFs} from '../../../src/storage/fs.js'
+import type {PartitionLog} from '../../../src/storage/log.js'
 
 export interface BatchSpec {
   /** Records in the batch: lastOffsetDelta is records - 1. */
@@ -114,4 +117,67 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
+}
+
+/** A real RecordBatch v2 of keyed records (null value: a tombstone), via the client codec. */
+export function keyedBatch(
+  records: Array<[key: string | null, value: string | null]>,
+  options: {timestamp?: number; compression?: Compression} = {},
+): Buffer {
+  const timestamp = options.timestamp ?? 1_700_000_000_000
+  return encodeRecordBatch({
+    records: records.map(([key, value]) => ({
+      key: key === null ? null : Buffer.from(key),
+      value: value === null ? null : Buffer.from(value),
+      timestamp,
+    })),
+    compression: options.compression,
+  })
+}
+
+export interface ReadRecord {
+  offset: number
+  key: string | null
+  value: string | null
+}
+
+/** Every record a consumer starting at the log start offset would see, decoded. */
+export async function readRecords(log: PartitionLog): Promise<ReadRecord[]> {
+  const {batches} = await log.read(log.logStartOffset, 1 << 30)
+  return batches.flatMap((batch) =>
+    decodeRecordBatch(batch)
+      .records.filter((record) => record.offset >= log.logStartOffset)
+      .map((record) => ({offset: record.offset, key: record.key?.toString() ?? null, value: record.value?.toString() ?? null})),
+  )
+}
+
+/**
+ * nodeFs whose `step`-th rename or unlink (counting from 1) throws instead of happening: what a
+ * crash at that point leaves on disk, as long as nothing runs afterwards. `steps` counts them.
+ */
+export interface FaultyFs extends StorageFs {
+  steps: number
+  failAt: number
+}
+
+export function faultyFs(failAt = Infinity): FaultyFs {
+  const faulty: FaultyFs = {
+    ...nodeFs,
+    steps: 0,
+    failAt,
+    async rename(from, to) {
+      if (++faulty.steps === faulty.failAt) throw new Error(`injected crash before renaming ${from} to ${to}`)
+      await nodeFs.rename(from, to)
+    },
+    async unlink(path) {
+      if (++faulty.steps === faulty.failAt) throw new Error(`injected crash before unlinking ${path}`)
+      await nodeFs.unlink(path)
+    },
+  }
+  return faulty
+}
+
+/** The files of a log directory, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort()
 }
