@@ -43,8 +43,11 @@ export interface BrokerNode {
   rack: string | null
 }
 
-/** Separate connections keep a long-polling Fetch from holding up other requests to the same broker. */
-export type ConnectionPurpose = 'default' | 'fetch'
+/**
+ * Separate connections keep a long-polling Fetch, or a JoinGroup the coordinator parks until the
+ * group has rejoined, from holding up other requests to the same broker.
+ */
+export type ConnectionPurpose = 'default' | 'fetch' | 'coordinator'
 
 const RETRY_BACKOFF_MS = 100
 

@@ -3,7 +3,8 @@
  * from ListOffsets (earliest, latest) or an explicit offset, long-polling Fetch to each
  * partition leader (on its own connection, so a parked fetch holds nothing else up), records
  * before the position skipped, OFFSET_OUT_OF_RANGE answered per auto.offset.reset.
- * Consumer groups will drive `assign` and read `positions` to commit; nothing here knows of them.
+ * A group member drives `assign` and `release` and reads `positions` to commit; nothing here
+ * knows of groups.
  */
 import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
 import {Fetch} from '../protocol/messages/01-fetch.js'
@@ -75,6 +76,20 @@ export class Fetcher {
         typeof assignment.start === 'number' ? assignment.start : resolved.get(key(assignment.topic, assignment.partition))!
       this.partitions.push({topic: assignment.topic, partition: assignment.partition, position})
     }
+  }
+
+  /** Stops reading these partitions (a group member gave them up); their positions are forgotten. */
+  release(partitions: ReadonlyArray<{topic: string; partition: number}>): void {
+    const gone = new Set(partitions.map(({topic, partition}) => key(topic, partition)))
+    for (let index = this.partitions.length - 1; index >= 0; index--)
+      if (gone.has(key(this.partitions[index].topic, this.partitions[index].partition))) this.partitions.splice(index, 1)
+  }
+
+  /** Sets where the next read of an assigned partition starts (records handed out but not used are read again). */
+  seek(topic: string, partition: number, offset: number): void {
+    const state = this.partitions.find((s) => s.topic === topic && s.partition === partition)
+    if (!state) throw new RangeError(`Cannot seek ${topic}-${partition}: it is not assigned.`)
+    state.position = offset
   }
 
   /** The next offset to read per partition (what a group member would commit). */
