@@ -44,12 +44,15 @@ export function expiredSegmentCount(
   if (!policy.deleteExpired) return belowStart
   const byTime =
     policy.retentionMs < 0 ? 0 : deletable((segment) => state.now - segment.largestTimestamp > policy.retentionMs)
-  let excess = policy.retentionBytes < 0 ? 0 : segments.reduce((sum, segment) => sum + segment.size, 0) - policy.retentionBytes
-  const bySize = deletable((segment) => {
-    if (excess < segment.size) return false
-    excess -= segment.size
-    return true
-  })
+  let excess = segments.reduce((sum, segment) => sum + segment.size, 0) - policy.retentionBytes
+  const bySize =
+    policy.retentionBytes < 0
+      ? 0
+      : deletable((segment) => {
+          if (excess < segment.size) return false
+          excess -= segment.size
+          return true
+        })
   return Math.max(belowStart, byTime, bySize)
 }
 

@@ -152,8 +152,9 @@ export async function readRecords(log: PartitionLog): Promise<ReadRecord[]> {
 }
 
 /**
- * nodeFs whose `step`-th rename or unlink (counting from 1) throws instead of happening: what a
- * crash at that point leaves on disk, as long as nothing runs afterwards. `steps` counts them.
+ * nodeFs that crashes at a chosen step: from the `failAt`-th rename or unlink on (counting from
+ * 1), every one throws instead of happening, so the disk keeps what a crash at that point
+ * leaves. `steps` counts them.
  */
 export interface FaultyFs extends StorageFs {
   steps: number
@@ -166,11 +167,11 @@ export function faultyFs(failAt = Infinity): FaultyFs {
     steps: 0,
     failAt,
     async rename(from, to) {
-      if (++faulty.steps === faulty.failAt) throw new Error(`injected crash before renaming ${from} to ${to}`)
+      if (++faulty.steps >= faulty.failAt) throw new Error(`injected crash before renaming ${from} to ${to}`)
       await nodeFs.rename(from, to)
     },
     async unlink(path) {
-      if (++faulty.steps === faulty.failAt) throw new Error(`injected crash before unlinking ${path}`)
+      if (++faulty.steps >= faulty.failAt) throw new Error(`injected crash before unlinking ${path}`)
       await nodeFs.unlink(path)
     },
   }

@@ -92,6 +92,14 @@ describe('retention by time', () => {
     expect(await offsetsIn(log)).toEqual([0, 1, 2, 3, 4, 5, 6])
   })
 
+  it('keeps empty segments (a compacted log has them) when there is no size limit', () => {
+    const segments = [
+      {baseOffset: 0, size: 0, largestTimestamp: 50},
+      {baseOffset: 5, size: 10, largestTimestamp: 60},
+    ]
+    expect(expiredSegmentCount(segments, bySize(-1), {now: 100, logStartOffset: 0})).toBe(0)
+  })
+
   it('keeps segments holding future timestamps and everything after them', async () => {
     const segments = [
       {baseOffset: 0, size: 10, largestTimestamp: 50},
