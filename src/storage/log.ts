@@ -255,7 +255,14 @@ export class PartitionLog {
       if (refusal) throw refusal
       if (offset > this.startOffset) {
         this.startOffset = offset
-        await this.checkpointLogStartOffset()
+        await this.checkpointLogStartOffset().catch((error: unknown) => {
+          const reason = error instanceof Error ? error.message : String(error)
+          throw new StorageError(
+            `The new log start offset ${offset} of ${this.topic}-${this.partition} could not be saved (${reason})`,
+            KAFKA_STORAGE_ERROR,
+            {cause: error},
+          )
+        })
       }
       await this.deleteOldestSegments({deleteExpired: false, retentionMs: -1, retentionBytes: -1}, this.now())
       return this.startOffset

@@ -24,7 +24,12 @@ afterEach(async () => {
 const T0 = 1_700_000_000_000
 const logDir = () => join(temp.path, 't-0')
 /** Cleans whenever anything is dirty; tombstones live 1 s after their first cleaning. */
-const EAGER: CompactionPolicy = {deleteRetentionMs: 1000, minCompactionLagMs: 0, maxCompactionLagMs: Number.MAX_SAFE_INTEGER, minCleanableDirtyRatio: 0}
+const EAGER: CompactionPolicy = {
+  deleteRetentionMs: 1000,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+  minCleanableDirtyRatio: 0,
+}
 
 type Row = [key: string | null, value: string | null]
 
@@ -60,7 +65,13 @@ const record = (offset: number, key: string | null, value: string | null): ReadR
 async function reopen(log: PartitionLog, options: {hadCleanShutdown?: boolean} = {}): Promise<PartitionLog> {
   await log.close()
   opened.splice(opened.indexOf(log), 1)
-  const again = await PartitionLog.open({topic: 't', partition: 0, dir: log.dir, logger: recordingLogger(), hadCleanShutdown: options.hadCleanShutdown})
+  const again = await PartitionLog.open({
+    topic: 't',
+    partition: 0,
+    dir: log.dir,
+    logger: recordingLogger(),
+    hadCleanShutdown: options.hadCleanShutdown,
+  })
   opened.push(again)
   return again
 }
@@ -257,7 +268,11 @@ describe('a crash during compaction', () => {
   }
 
   /** Runs `pass` on a fresh log, crashing at step 1, 2, … until a run completes; checks each restart. */
-  async function crashAtEveryStep(prepare: (log: PartitionLog) => Promise<void>, pass: (log: PartitionLog) => Promise<unknown>, check: (recovered: ReadRecord[]) => void) {
+  async function crashAtEveryStep(
+    prepare: (log: PartitionLog) => Promise<void>,
+    pass: (log: PartitionLog) => Promise<unknown>,
+    check: (recovered: ReadRecord[]) => void,
+  ): Promise<number> {
     for (let step = 1; ; step++) {
       const fs = faultyFs()
       const log = await buildLog(tombstoneScenario, {fs})
