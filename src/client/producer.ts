@@ -36,6 +36,11 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number
   /** Let the broker create a missing topic (Metadata AllowAutoTopicCreation). */
   autoCreateTopics?: boolean
+  /**
+   * Called once per acknowledged batch (acks=0: once written) with its records, each carrying
+   * its send position and CreateTime, so a caller can time deliveries without a promise each.
+   */
+  onAcknowledged?: (records: readonly PendingRecord[]) => void
 }
 
 /** Some records were not delivered: how many, the first of them (by send order) and why. */
@@ -67,6 +72,7 @@ const DEFAULTS = {
   bufferMemory: 33_554_432,
   deliveryTimeoutMs: 120_000,
   autoCreateTopics: true,
+  onAcknowledged: () => {},
 } as const
 
 /** The client-side wait for an answer also covers a broker that vanished: never below this. */
@@ -354,6 +360,7 @@ export class Producer {
 
   private settle(batch: Batch): void {
     this.accumulator.release(batch)
+    this.options.onAcknowledged(batch.records)
     this.settled(batch.records.length)
   }
 
