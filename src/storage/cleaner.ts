@@ -2,8 +2,10 @@
  * Log compaction for cleanup.policy=compact (Kafka's LogCleaner), one pass over one log:
  *
  * 1. The cleanable range runs from the log start to the first segment that must stay dirty: the
- *    active segment, or an earlier one holding records younger than min.compaction.lag.ms. Its
- *    "dirty" part is what the last complete pass did not cover (the cleaner checkpoint).
+ *    active segment, an earlier one holding records younger than min.compaction.lag.ms, or one
+ *    not yet wholly fsync'd (a cleaned copy must never drop an old value whose newer value a
+ *    power loss could still take). Its "dirty" part is what the last complete pass did not
+ *    cover (the cleaner checkpoint).
  * 2. A pass runs when the dirty part is at least min.cleanable.dirty.ratio of the range, when
  *    its oldest record has waited max.compaction.lag.ms, or when kept tombstones have expired.
  * 3. A map of key → latest offset is built over the dirty part.
@@ -71,6 +73,8 @@ export interface CleanerTarget {
   /** The segments when the pass starts, oldest first; the last one is the active segment. */
   segments: readonly LogSegment[]
   logStartOffset: number
+  /** Every offset below it is fsync'd. */
+  recoveryPoint: number
   state: CleanerState
   /** True once the log is closing or failed: the pass stops at the next segment. */
   stopping(): boolean
@@ -129,7 +133,8 @@ async function planPass(target: CleanerTarget, policy: CompactionPolicy, now: nu
     const segment = segments[i]
     if (endOf(i) <= target.logStartOffset) continue
     const isDirty = endOf(i) > firstDirty
-    if (isDirty && policy.minCompactionLagMs > 0 && now - segment.maxTimestamp < policy.minCompactionLagMs) {
+    const tooYoung = policy.minCompactionLagMs > 0 && now - segment.maxTimestamp < policy.minCompactionLagMs
+    if (endOf(i) > target.recoveryPoint || (isDirty && tooYoung)) {
       firstUncleanable = segment.baseOffset
       break
     }

@@ -295,6 +295,7 @@ export class PartitionLog {
           indexIntervalBytes: this.config.indexIntervalBytes,
           segments: this.segments,
           logStartOffset: this.startOffset,
+          recoveryPoint: this.flushedOffset,
           state: this.cleanerState,
           stopping: () => this.refusal() !== null,
           replace: (old, cleaned) => this.replaceSegment(old, cleaned),

@@ -190,6 +190,15 @@ describe('compaction', () => {
     expect(await log.compact(EAGER, T0)).not.toBeNull()
   })
 
+  it('leaves segments that are not yet known to be on disk', async () => {
+    const log = await buildLog([[rows(['k', '1']), rows(['k', '2'])], TAIL()])
+    const again = await reopen(log, {hadCleanShutdown: false})
+    expect(again.recoveryPoint).toBe(0)
+    expect(await again.compact(EAGER, T0)).toBeNull()
+    await again.flush()
+    expect(await again.compact(EAGER, T0)).toMatchObject({recordsRemoved: 1})
+  })
+
   it('cleans a log whose oldest dirty record has waited max.compaction.lag.ms, whatever the ratio', async () => {
     const log = await buildLog([[rows(['a', '1'], ['b', '1'], ['c', '1'], ['a', '2'])], [rows(['x', '1'])], TAIL()])
     const strict = {...EAGER, minCleanableDirtyRatio: 0.99}
@@ -287,7 +296,8 @@ describe('a crash during compaction', () => {
       const recovered = await readRecords(again)
       check(recovered)
       expect((await listFiles(logDir())).filter((name) => /\.(cleaned|swap|deleted)$/.test(name))).toEqual([])
-      // Whatever the crash left, later passes get to the same end.
+      // Whatever the crash left, later passes get to the same end (once the log is known to be on disk).
+      await again.flush()
       await again.compact(EAGER, T0 + 1000)
       await again.compact(EAGER, T0 + 2000)
       expect(await readRecords(again)).toEqual(afterSecondPass)
