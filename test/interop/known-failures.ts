@@ -4,4 +4,7 @@
  * deleted. Shrink this list as kbus improves; never add to it to hide a regression.
  */
 export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
+  // kbus's own producer (src/client/producer.ts) sends no InitProducerId: with
+  // enable.idempotence=true its batches still carry producer id -1.
+  'kbus CLI/idempotent': "kbus's producer does not implement idempotence yet",
 }

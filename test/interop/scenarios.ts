@@ -274,6 +274,61 @@ const groupResume: Scenario = {
   },
 }
 
+const createPartitions: Scenario = {
+  id: 'create-partitions',
+  title: 'topic admin: add partitions to a topic',
+  async run(client, ctx) {
+    const topic = await ctx.kbus.createTopic(topicFor('grow', client), 1)
+    await client.createPartitions(topic, 3)
+    const byKbus = await ctx.kbus.cli(['topics', 'describe', '--topic', topic])
+    if (!/PartitionCount:\s*3\b/.test(byKbus)) throw new Error(`kbus describes it as: ${byKbus.trim().split('\n')[0]}`)
+  },
+}
+
+const alterConfig: Scenario = {
+  id: 'alter-config',
+  title: 'topic admin: change a topic config',
+  async run(client, ctx) {
+    const topic = await ctx.kbus.createTopic(topicFor('alter', client), 1)
+    await client.alterTopicConfig(topic, 'retention.ms', '654321')
+    const byKbus = await ctx.kbus.cli(['topics', 'describe', '--topic', topic])
+    if (!/retention\.ms=654321\b/.test(byKbus)) throw new Error(`kbus describes it as: ${byKbus.trim().split('\n')[0]}`)
+  },
+}
+
+const deleteRecords: Scenario = {
+  id: 'delete-records',
+  title: 'delete records below an offset (the log start moves)',
+  async run(client, ctx) {
+    const topic = await ctx.kbus.createTopic(topicFor('delete-records', client), 1)
+    await ctx.kbus.seed(topic, numbered('del', 10))
+    await client.deleteRecordsBefore(topic, 6)
+    const left = await ctx.kbus.readAll(topic, 10, 0, 3_000)
+    expectValues(left, ['del-6', 'del-7', 'del-8', 'del-9'], 'kbus reading from earliest after the delete')
+  },
+}
+
+const groupAdmin: Scenario = {
+  id: 'group-admin',
+  title: 'consumer group admin: list groups, committed offsets',
+  async run(client, ctx) {
+    const topic = await ctx.kbus.createTopic(topicFor('group-admin', client), 1)
+    const group = `${topic}.group`
+    await ctx.kbus.seed(topic, numbered('g', 5))
+    const member = await client.joinGroup(topic, group)
+    try {
+      await waitFor(() => member.received.length >= 5, {timeout: 30_000, what: 'a member to read 5 records'})
+    } finally {
+      // Members commit what they read when they leave.
+      await member.stop()
+    }
+    const groups = await client.listGroups()
+    if (!groups.includes(group)) throw new Error(`'${group}' missing from the listed groups: ${groups.slice(0, 10).join(', ')}`)
+    const offsets = await client.committedOffsets(group, topic)
+    if (offsets[0] !== 5) throw new Error(`committed offsets read as ${JSON.stringify(offsets)}, expected partition 0 at 5`)
+  },
+}
+
 const CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const
 
 /** Rows of the matrix, in the order they run: the cross-client writes come before their reads. */
@@ -281,6 +336,9 @@ export function scenarios(writers: readonly string[]): Scenario[] {
   return [
     metadata,
     topicAdmin,
+    createPartitions,
+    alterConfig,
+    deleteRecords,
     acksScenario(0, '0'),
     acksScenario(1, '1'),
     acksScenario(-1, 'all'),
@@ -291,6 +349,7 @@ export function scenarios(writers: readonly string[]): Scenario[] {
     consumeTimestamp,
     groupRebalance,
     groupResume,
+    groupAdmin,
     idempotent,
     crossRecords,
     ...writers.map(crossRead),

@@ -42,6 +42,26 @@ export class ConfluentClient implements InteropClient {
     await this.call('delete_topic', {topic})
   }
 
+  async createPartitions(topic: string, total: number): Promise<void> {
+    await this.call('create_partitions', {topic, total})
+  }
+
+  async alterTopicConfig(topic: string, name: string, value: string): Promise<void> {
+    await this.call('alter_topic_config', {topic, name, value})
+  }
+
+  async deleteRecordsBefore(topic: string, offset: number): Promise<void> {
+    await this.call('delete_records', {topic, offset})
+  }
+
+  async listGroups(): Promise<string[]> {
+    return (JSON.parse(await this.call('list_groups', {})) as {groups: string[]}).groups
+  }
+
+  async committedOffsets(group: string, topic: string): Promise<Record<number, number>> {
+    return (JSON.parse(await this.call('committed_offsets', {group, topic})) as {offsets: Record<number, number>}).offsets
+  }
+
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
     await this.call('produce', {topic, records, acks: opts.acks ?? -1, compression: opts.compression ?? 'none', idempotent: opts.idempotent === true})
     return {timestampsWritten: true}

@@ -11,7 +11,8 @@ import time
 
 import confluent_kafka
 from confluent_kafka import Consumer, KafkaException, OFFSET_BEGINNING, OFFSET_END, Producer, TopicPartition
-from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
+from confluent_kafka import ConsumerGroupTopicPartitions
+from confluent_kafka.admin import AdminClient, AlterConfigOpType, ConfigEntry, ConfigResource, NewPartitions, NewTopic
 
 
 def text(raw):
@@ -38,8 +39,14 @@ def version(args):
     emit({"client": importlib.metadata.version("confluent-kafka"), "librdkafka": confluent_kafka.libversion()[0]})
 
 
+# The AdminClient must outlive its futures: a temporary one is destroyed before they resolve.
+CLIENTS = []
+
+
 def admin(args):
-    return AdminClient({"bootstrap.servers": args["bootstrap"]})
+    client = AdminClient({"bootstrap.servers": args["bootstrap"]})
+    CLIENTS.append(client)
+    return client
 
 
 def list_topics(args):
@@ -65,6 +72,37 @@ def describe_topic(args):
 def delete_topic(args):
     admin(args).delete_topics([args["topic"]], operation_timeout=10)[args["topic"]].result(timeout=20)
     emit({"deleted": args["topic"]})
+
+
+def create_partitions(args):
+    admin(args).create_partitions([NewPartitions(args["topic"], args["total"])], request_timeout=15)[args["topic"]].result(timeout=20)
+    emit({"partitions": args["total"]})
+
+
+def alter_topic_config(args):
+    entry = ConfigEntry(args["name"], args["value"], incremental_operation=AlterConfigOpType.SET)
+    resource = ConfigResource("topic", args["topic"], incremental_configs=[entry])
+    admin(args).incremental_alter_configs([resource], request_timeout=15)[resource].result(timeout=20)
+    emit({"altered": args["name"]})
+
+
+def delete_records(args):
+    futures = admin(args).delete_records([TopicPartition(args["topic"], 0, args["offset"])], request_timeout=15)
+    for future in futures.values():
+        future.result(timeout=20)
+    emit({"deleted_before": args["offset"]})
+
+
+def list_groups(args):
+    listed = admin(args).list_consumer_groups(request_timeout=15).result(timeout=20)
+    emit({"groups": [g.group_id for g in listed.valid]})
+
+
+def committed_offsets(args):
+    request = [ConsumerGroupTopicPartitions(args["group"], [TopicPartition(args["topic"], p) for p in range(args.get("partitions", 1))])]
+    futures = admin(args).list_consumer_group_offsets(request, request_timeout=15)
+    result = futures[args["group"]].result(timeout=20)
+    emit({"offsets": {tp.partition: tp.offset for tp in result.topic_partitions if tp.topic == args["topic"]}})
 
 
 def produce(args):
@@ -153,7 +191,10 @@ def member(args):
     consumer.close()
 
 
-COMMANDS = {f.__name__: f for f in [version, list_topics, create_topic, describe_topic, delete_topic, produce, read, member]}
+COMMANDS = {f.__name__: f for f in [
+    version, list_topics, create_topic, describe_topic, delete_topic, create_partitions, alter_topic_config,
+    delete_records, list_groups, committed_offsets, produce, read, member,
+]}
 
 if __name__ == "__main__":
     try:

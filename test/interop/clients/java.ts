@@ -3,8 +3,11 @@
  * kafka-console-consumer and kafka-get-offsets, run as `java -cp <jars> <main class>` — the Java
  * producer, consumer and Admin client underneath, exactly as a user's scripts drive them.
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
-import {READ_TIMEOUT_MS} from '../harness/client.js'
+import {READ_TIMEOUT_MS, Unsupported} from '../harness/client.js'
 import {LINE_READER_PROPERTIES, NULL_MARKER, producerLines} from '../harness/kbus-reference.js'
 import {ensureKafkaJava} from '../harness/peers.js'
 import {LongRunning, run, runOk} from '../harness/process.js'
@@ -17,6 +20,8 @@ const TOOLS = {
   consoleProducer: 'org.apache.kafka.tools.ConsoleProducer',
   consoleConsumer: 'org.apache.kafka.tools.consumer.ConsoleConsumer',
   getOffsets: 'org.apache.kafka.tools.GetOffsetShell',
+  deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
+  consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
 }
 
 /** Splits the console consumer's fields; a control character no record in the suite contains. */
@@ -66,6 +71,48 @@ export class JavaClient implements InteropClient {
 
   async deleteTopic(name: string): Promise<void> {
     await this.tool(TOOLS.topics, ['--bootstrap-server', this.bootstrap, '--delete', '--topic', name])
+  }
+
+  /** kafka-topics --alter --partitions. */
+  async createPartitions(topic: string, total: number): Promise<void> {
+    await this.tool(TOOLS.topics, ['--bootstrap-server', this.bootstrap, '--alter', '--topic', topic, '--partitions', String(total)])
+  }
+
+  async alterTopicConfig(): Promise<void> {
+    throw new Unsupported('kafka-configs (ConfigCommand) ships in kafka_2.13, the broker jar, which the suite does not fetch')
+  }
+
+  /** kafka-delete-records with its --offset-json-file. */
+  async deleteRecordsBefore(topic: string, offset: number): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'kbus-interop-'))
+    const file = join(dir, 'offsets.json')
+    writeFileSync(file, JSON.stringify({version: 1, partitions: [{topic, partition: 0, offset}]}))
+    try {
+      await this.tool(TOOLS.deleteRecords, ['--bootstrap-server', this.bootstrap, '--offset-json-file', file])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
+  }
+
+  /** kafka-consumer-groups --list. */
+  async listGroups(): Promise<string[]> {
+    const {stdout} = await this.tool(TOOLS.consumerGroups, ['--bootstrap-server', this.bootstrap, '--list'])
+    return stdout.split('\n').map((line) => line.trim()).filter((line) => line.length > 0)
+  }
+
+  /** kafka-consumer-groups --describe: the CURRENT-OFFSET column of its table. */
+  async committedOffsets(group: string, topic: string): Promise<Record<number, number>> {
+    const {stdout} = await this.tool(TOOLS.consumerGroups, ['--bootstrap-server', this.bootstrap, '--describe', '--group', group])
+    const rows = stdout.split('\n').map((line) => line.trim().split(/\s+/))
+    const header = rows.find((cells) => cells.includes('CURRENT-OFFSET'))
+    if (!header) throw new Error(`kafka-consumer-groups --describe printed no table: ${stdout.trim()}`)
+    const column = (name: string) => header.indexOf(name)
+    const offsets: Record<number, number> = {}
+    for (const cells of rows) {
+      if (cells[column('TOPIC')] !== topic || cells[column('CURRENT-OFFSET')] === '-') continue
+      offsets[Number(cells[column('PARTITION')])] = Number(cells[column('CURRENT-OFFSET')])
+    }
+    return offsets
   }
 
   /** kafka-console-producer; the Java producer is idempotent by default, as users get it. */

@@ -71,6 +71,35 @@ export class KafkajsClient implements InteropClient {
     await this.withAdmin((admin) => admin.deleteTopics({topics: [name], timeout: 10_000}))
   }
 
+  async createPartitions(topic: string, total: number): Promise<void> {
+    await this.withAdmin((admin) => admin.createPartitions({topicPartitions: [{topic, count: total}]}))
+  }
+
+  /** kafkajs has only the legacy AlterConfigs, which replaces the topic's whole override set. */
+  async alterTopicConfig(topic: string, name: string, value: string): Promise<void> {
+    await this.withAdmin((admin) => admin.alterConfigs({validateOnly: false, resources: [{type: 2, name: topic, configEntries: [{name, value}]}]}))
+  }
+
+  async deleteRecordsBefore(topic: string, offset: number): Promise<void> {
+    await this.withAdmin(async (admin) => {
+      // kafkajs looks the leader up in metadata it has already loaded and never loads it itself
+      // ("Topic metadata not loaded"), against Kafka too: its users fetch the metadata first.
+      await admin.fetchTopicMetadata({topics: [topic]})
+      await admin.deleteTopicRecords({topic, partitions: [{partition: 0, offset: String(offset)}]})
+    })
+  }
+
+  async listGroups(): Promise<string[]> {
+    return this.withAdmin(async (admin) => (await admin.listGroups()).groups.map((g) => g.groupId))
+  }
+
+  async committedOffsets(group: string, topic: string): Promise<Record<number, number>> {
+    return this.withAdmin(async (admin) => {
+      const fetched = await admin.fetchOffsets({groupId: group, topics: [topic]})
+      return Object.fromEntries((fetched[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]))
+    })
+  }
+
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
     const compression = compressionType(opts.compression ?? 'none')
     const producer = this.kafka().producer({idempotent: opts.idempotent === true, maxInFlightRequests: opts.idempotent ? 1 : undefined})

@@ -52,4 +52,24 @@ export class KbusCliClient implements InteropClient {
   async joinGroup(): Promise<GroupMember> {
     throw new Unsupported('kbus console-consumer has no --group option yet')
   }
+
+  async createPartitions(): Promise<void> {
+    throw new Unsupported('kbus topics has no alter command yet')
+  }
+
+  async alterTopicConfig(): Promise<void> {
+    throw new Unsupported('kbus has no configs command yet')
+  }
+
+  async deleteRecordsBefore(): Promise<void> {
+    throw new Unsupported('kbus has no delete-records command yet')
+  }
+
+  async listGroups(): Promise<string[]> {
+    throw new Unsupported('kbus has no consumer-groups command yet')
+  }
+
+  async committedOffsets(): Promise<Record<number, number>> {
+    throw new Unsupported('kbus has no consumer-groups command yet')
+  }
 }

@@ -5,7 +5,7 @@ import {ensureKcat} from '../harness/peers.js'
 import {LongRunning, run, runOk} from '../harness/process.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
 
-const NO_ADMIN = 'kcat has no topic admin commands'
+const NO_ADMIN = 'kcat has no admin commands (topics, configs, records, groups)'
 
 export class KcatClient implements InteropClient {
   readonly name = 'kcat'
@@ -34,6 +34,26 @@ export class KcatClient implements InteropClient {
   }
 
   async deleteTopic(): Promise<void> {
+    throw new Unsupported(NO_ADMIN)
+  }
+
+  async createPartitions(): Promise<void> {
+    throw new Unsupported(NO_ADMIN)
+  }
+
+  async alterTopicConfig(): Promise<void> {
+    throw new Unsupported(NO_ADMIN)
+  }
+
+  async deleteRecordsBefore(): Promise<void> {
+    throw new Unsupported(NO_ADMIN)
+  }
+
+  async listGroups(): Promise<string[]> {
+    throw new Unsupported(NO_ADMIN)
+  }
+
+  async committedOffsets(): Promise<Record<number, number>> {
     throw new Unsupported(NO_ADMIN)
   }
 

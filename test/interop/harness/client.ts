@@ -54,6 +54,15 @@ export interface InteropClient {
   produce(topic: string, records: readonly OutRecord[], opts?: ProduceOptions): Promise<{timestampsWritten: boolean}>
   read(topic: string, opts: ReadOptions): Promise<ReadRecord[]>
   joinGroup(topic: string, group: string): Promise<GroupMember>
+  /** Grows a topic to `total` partitions (CreatePartitions). */
+  createPartitions(topic: string, total: number): Promise<void>
+  /** Sets one topic config, leaving the others alone where the client can (IncrementalAlterConfigs). */
+  alterTopicConfig(topic: string, name: string, value: string): Promise<void>
+  /** Deletes partition 0's records below `offset` (DeleteRecords). */
+  deleteRecordsBefore(topic: string, offset: number): Promise<void>
+  listGroups(): Promise<string[]>
+  /** The group's committed offset per partition of `topic`. */
+  committedOffsets(group: string, topic: string): Promise<Record<number, number>>
 }
 
 export class Unsupported extends Error {}
