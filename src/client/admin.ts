@@ -208,6 +208,15 @@ export class Admin {
     return described
   }
 
+  /** The broker ids Metadata lists, ascending. */
+  async brokerIds(): Promise<number[]> {
+    await this.cluster.refresh([])
+    return this.cluster
+      .knownBrokers()
+      .map((broker) => broker.nodeId)
+      .sort((a, b) => a - b)
+  }
+
   /**
    * Every config of each resource with its source (and synonyms when asked), in the order asked.
    * A broker resource goes to that broker; topics and the broker defaults to any broker.
