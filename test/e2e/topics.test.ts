@@ -40,7 +40,7 @@ describe('kbus topics', () => {
     expect((await run('topics', '--list')).stdout.split('\n')).not.toContain('modes')
     const none = await run('topics', '--topic', 'x')
     expect(none.exitCode).toBe(2)
-    expect(none.stderr).toMatch(/Command must include exactly one action: --create, --list, --describe or --delete/)
+    expect(none.stderr).toMatch(/Command must include exactly one action: --create, --list, --describe, --alter or --delete/)
   })
 
   it('lists names sorted, one per line, and as JSON', async () => {
