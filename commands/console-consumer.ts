@@ -1,11 +1,14 @@
 import {once} from 'node:events'
 import {Flags} from '@oclif/core'
 import {Fetcher, type StartOffset} from '../src/client/fetcher.js'
+import {GroupConsumer} from '../src/client/group-consumer.js'
+import type {ConsumedRecord} from '../src/client/types.js'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
 import {UsageError} from '../src/cli/errors.js'
+import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
 import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
-import {printNote} from '../src/cli/output.js'
+import {printNote, printWarning} from '../src/cli/output.js'
 import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 import {ErrorCode, KafkaError} from '../src/protocol/errors.js'
@@ -17,18 +20,21 @@ export default class ConsoleConsumer extends KbusCommand {
   static override summary = 'Print records from a topic to stdout (kafka-console-consumer)'
   static override description =
     'Follows the topic until Ctrl-C, --max-messages or --timeout-ms, then prints "Processed a total of N messages" on stderr. ' +
-    'Without --from-beginning only new records are printed. Formatter properties (--property) follow Kafka\'s DefaultMessageFormatter: ' +
+    'Without --from-beginning only new records are printed. With --group it joins the consumer group as a member: the group shares the partitions, ' +
+    'offsets are committed every auto.commit.interval.ms and on exit, and a restart resumes where the group left off (--from-beginning then only applies to partitions without a committed offset). Formatter properties (--property) follow Kafka\'s DefaultMessageFormatter: ' +
     'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic orders --from-beginning',
     '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --max-messages 10 --property print.key=true',
     '<%= config.bin %> <%= command.id %> --topic orders --partition 0 --offset 42 --json',
+    '<%= config.bin %> <%= command.id %> --topic orders --group billing --from-beginning',
   ]
 
   static override flags = {
     topic: Flags.string({char: 't', summary: 'The topic to read.', required: true}),
     'from-beginning': Flags.boolean({summary: 'Start at the earliest record instead of only new ones.'}),
+    group: Flags.string({summary: 'Join this consumer group: share the partitions with its other members and commit offsets.'}),
     partition: Flags.integer({summary: 'Read only this partition.', min: 0}),
     offset: Flags.string({summary: 'With --partition: earliest, latest (default) or an offset to start at.'}),
     'max-messages': Flags.integer({summary: 'Exit after printing this many records.', min: 0}),
@@ -46,6 +52,10 @@ export default class ConsoleConsumer extends KbusCommand {
     const consumerFile = flags['consumer.config'] ? await readPropertiesFile(flags['consumer.config'], 'consumer config') : new Map()
     const properties = new Map([...consumerFile, ...parseKeyValueArgs(flags['consumer-property'], '--consumer-property')])
     const start = startOffset(flags, properties.get('auto.offset.reset'))
+    const groupId = groupIdOf(flags.group, properties)
+    if (groupId !== undefined && flags.partition !== undefined)
+      throw new UsageError('Options group and partition cannot be specified together.')
+    const group = groupId === undefined ? undefined : groupOptions(groupId, [flags.topic], properties)
     const formatter = await this.formatter(flags)
     const isolation = flags['isolation-level'] ?? properties.get('isolation.level') ?? 'read_uncommitted'
 
@@ -57,10 +67,13 @@ export default class ConsoleConsumer extends KbusCommand {
     let processed = 0
     let consuming = false
     let stopping = false
+    let groupConsumer: GroupConsumer | undefined
     const stop = () => {
       stopping = true
-      // Ends a Fetch parked at the broker at once instead of after its max wait.
-      void cluster.close()
+      // A group member still commits and leaves, so it only stops waiting; without a group,
+      // closing ends a Fetch parked at the broker at once instead of after its max wait.
+      if (groupConsumer) groupConsumer.wakeup()
+      else void cluster.close()
     }
     process.once('SIGINT', stop)
     process.once('SIGTERM', stop)
@@ -73,19 +86,28 @@ export default class ConsoleConsumer extends KbusCommand {
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
           `Partition ${flags.partition} of topic '${flags.topic}' does not exist (it has ${partitions.length}).`,
         )
-      const fetcher = new Fetcher(cluster, {
+      const fetchOptions = {
         maxWaitMs: Math.min(MAX_WAIT_MS, flags['timeout-ms'] ?? MAX_WAIT_MS),
-        isolationLevel: isolation === 'read_committed' ? 1 : 0,
+        isolationLevel: isolation === 'read_committed' ? (1 as const) : (0 as const),
         autoOffsetReset: start.reset,
-      })
-      const assigned = flags.partition === undefined ? partitions : [flags.partition]
-      await fetcher.assign(assigned.map((partition) => ({topic: flags.topic, partition, start: start.offset})))
+      }
+      let poll: () => Promise<ConsumedRecord[]>
+      if (group) {
+        const consumer = new GroupConsumer(cluster, {...group, fetch: fetchOptions, warn: printWarning})
+        groupConsumer = consumer
+        poll = () => consumer.poll()
+      } else {
+        const fetcher = new Fetcher(cluster, fetchOptions)
+        const assigned = flags.partition === undefined ? partitions : [flags.partition]
+        await fetcher.assign(assigned.map((partition) => ({topic: flags.topic, partition, start: start.offset})))
+        poll = () => fetcher.poll()
+      }
 
       consuming = true
       const limit = flags['max-messages']
       let lastRecordAt = Date.now()
       while (!stopping && (limit === undefined || processed < limit)) {
-        const records = await fetcher.poll()
+        const records = await poll()
         if (records.length === 0) {
           if (flags['timeout-ms'] !== undefined && Date.now() - lastRecordAt >= flags['timeout-ms']) break
           continue
@@ -95,6 +117,8 @@ export default class ConsoleConsumer extends KbusCommand {
         const out: Buffer[] = []
         for (let index = 0; index < take; index++) formatter.format(records[index], out)
         processed += take
+        // As Kafka's tool does: the group's next commit must not pass records never printed.
+        if (groupConsumer) for (const first of firstUnprinted(records, take)) groupConsumer.seek(first.topic, first.partition, first.offset)
         if (!process.stdout.write(Buffer.concat(out))) await once(process.stdout, 'drain')
       }
     } catch (error) {
@@ -102,6 +126,7 @@ export default class ConsoleConsumer extends KbusCommand {
     } finally {
       process.off('SIGINT', stop)
       process.off('SIGTERM', stop)
+      if (groupConsumer) await closeQuietly(groupConsumer)
       await cluster.close()
       // Kafka prints this whenever consuming ends; a setup error (no such topic) is one line alone.
       if (consuming || stopping) printNote(`Processed a total of ${processed} messages`)
@@ -112,6 +137,29 @@ export default class ConsoleConsumer extends KbusCommand {
     if (flags.json) return jsonLinesFormatter()
     const file = flags['formatter-config'] ? await readPropertiesFile(flags['formatter-config'], 'formatter config') : new Map()
     return textFormatter(new Map([...file, ...parseKeyValueArgs(flags.property, '--property')]))
+  }
+}
+
+/** Per partition, the first record of `records` past the first `printed` ones. */
+function firstUnprinted(records: ConsumedRecord[], printed: number): ConsumedRecord[] {
+  const seen = new Set<string>()
+  const first: ConsumedRecord[] = []
+  for (const record of records.slice(printed)) {
+    const key = `${record.topic}\0${record.partition}`
+    if (!seen.has(key)) {
+      seen.add(key)
+      first.push(record)
+    }
+  }
+  return first
+}
+
+/** Commit and leave on the way out; a broker already gone must not hide how many records were printed. */
+async function closeQuietly(consumer: GroupConsumer): Promise<void> {
+  try {
+    await consumer.close()
+  } catch (error) {
+    printWarning(`Leaving group '${consumer.groupId}' failed: ${(error as Error).message}`)
   }
 }
 

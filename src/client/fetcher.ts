@@ -8,10 +8,10 @@
  */
 import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
 import {Fetch} from '../protocol/messages/01-fetch.js'
-import {ListOffsets} from '../protocol/messages/02-list-offsets.js'
 import {decodeRecordBatch, iterateBatches} from '../protocol/records.js'
 import {readBatchHeader} from '../protocol/record-batch.js'
 import type {Cluster} from './cluster.js'
+import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey} from './list-offsets.js'
 import type {ConsumedRecord} from './types.js'
 import {withDefaults} from './with-defaults.js'
 
@@ -43,9 +43,6 @@ interface PartitionState {
   position: number
 }
 
-const EARLIEST_TIMESTAMP = -2
-const LATEST_TIMESTAMP = -1
-
 const DEFAULTS: Required<FetcherOptions> = {
   maxWaitMs: 500,
   minBytes: 1,
@@ -73,16 +70,16 @@ export class Fetcher {
     )
     for (const assignment of assignments) {
       const position =
-        typeof assignment.start === 'number' ? assignment.start : resolved.get(key(assignment.topic, assignment.partition))!
+        typeof assignment.start === 'number' ? assignment.start : resolved.get(partitionKey(assignment.topic, assignment.partition))!
       this.partitions.push({topic: assignment.topic, partition: assignment.partition, position})
     }
   }
 
   /** Stops reading these partitions (a group member gave them up); their positions are forgotten. */
   release(partitions: ReadonlyArray<{topic: string; partition: number}>): void {
-    const gone = new Set(partitions.map(({topic, partition}) => key(topic, partition)))
+    const gone = new Set(partitions.map(({topic, partition}) => partitionKey(topic, partition)))
     for (let index = this.partitions.length - 1; index >= 0; index--)
-      if (gone.has(key(this.partitions[index].topic, this.partitions[index].partition))) this.partitions.splice(index, 1)
+      if (gone.has(partitionKey(this.partitions[index].topic, this.partitions[index].partition))) this.partitions.splice(index, 1)
   }
 
   /** Sets where the next read of an assigned partition starts (records handed out but not used are read again). */
@@ -208,53 +205,16 @@ export class Fetcher {
       )
     }
     const offsets = await this.listOffsets(states.map(({topic, partition}) => ({topic, partition, which: policy})))
-    for (const state of states) state.position = offsets.get(key(state.topic, state.partition))!
+    for (const state of states) state.position = offsets.get(partitionKey(state.topic, state.partition))!
   }
 
-  /** ListOffsets -2 (earliest) / -1 (latest) for each partition, at its leader. */
+  /** Where 'earliest' / 'latest' are now for each partition. */
   private async listOffsets(wanted: Array<{topic: string; partition: number; which: 'earliest' | 'latest'}>): Promise<Map<string, number>> {
-    const result = new Map<string, number>()
-    const byLeader = new Map<number, typeof wanted>()
-    for (const entry of wanted) {
-      const leader = this.cluster.leaderOf(entry.topic, entry.partition)
-      if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `No leader for ${entry.topic}-${entry.partition}.`)
-      let list = byLeader.get(leader)
-      if (!list) byLeader.set(leader, (list = []))
-      list.push(entry)
-    }
-    await Promise.all(
-      [...byLeader].map(async ([leader, entries]) => {
-        const connection = await this.cluster.connectionTo(leader)
-        const topics = new Map<string, typeof entries>()
-        for (const entry of entries) {
-          let list = topics.get(entry.topic)
-          if (!list) topics.set(entry.topic, (list = []))
-          list.push(entry)
-        }
-        const response = await connection.request(ListOffsets, {
-          replicaId: -1,
-          isolationLevel: this.options.isolationLevel,
-          topics: [...topics].map(([name, list]) => ({
-            name,
-            partitions: list.map((entry) => ({
-              partitionIndex: entry.partition,
-              timestamp: entry.which === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP,
-            })),
-          })),
-          timeoutMs: 30_000,
-        })
-        for (const topic of response.topics)
-          for (const partition of topic.partitions) {
-            if (partition.errorCode !== ErrorCode.NONE)
-              throw new KafkaError(partition.errorCode, `Listing offsets of ${topic.name}-${partition.partitionIndex}: ${new KafkaError(partition.errorCode).message}`)
-            result.set(key(topic.name, partition.partitionIndex), partition.offset)
-          }
-      }),
+    const answers = await listOffsets(
+      this.cluster,
+      wanted.map(({topic, partition, which}) => ({topic, partition, timestamp: which === 'earliest' ? EARLIEST_TIMESTAMP : LATEST_TIMESTAMP})),
+      this.options.isolationLevel,
     )
-    return result
+    return new Map([...answers].map(([at, answer]) => [at, answer.offset]))
   }
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\0${partition}`
 }
