@@ -30,6 +30,7 @@ export class Broker implements BrokerCore {
   advertised: {host: string; port: number}
   private producerIds: number
   private readonly offsetExpiry: NodeJS.Timeout
+  private readonly logMaintenance: NodeJS.Timeout
   private readonly stopping = new AbortController()
   private readonly connections = new Map<number, AbortController>()
 
@@ -49,6 +50,16 @@ export class Broker implements BrokerCore {
     this.offsetExpiry = setInterval(() => {
       groups.expireOffsets().catch((error: Error) => logger.warn(`Expiring committed offsets failed: ${error.message}`))
     }, OFFSETS_RETENTION_CHECK_INTERVAL_MS).unref()
+    this.logMaintenance = setInterval(() => void this.maintainLogs(), config.retentionCheckIntervalMs).unref()
+  }
+
+  /** Retention and compaction, with each topic's current settings (log.retention.check.interval.ms). */
+  async maintainLogs(): Promise<void> {
+    try {
+      await this.logs.runMaintenance({cleanupConfigOf: (name) => this.topics.get(name)?.settings})
+    } catch (error) {
+      this.logger.warn(`Log maintenance failed: ${(error as Error).message}`)
+    }
   }
 
   static async open(config: ServerConfig, opts: {logger: Logger}): Promise<Broker> {
@@ -146,6 +157,7 @@ export class Broker implements BrokerCore {
   async close(): Promise<void> {
     this.stopping.abort()
     clearInterval(this.offsetExpiry)
+    clearInterval(this.logMaintenance)
     await this.groups.close()
     await this.logs.close()
   }

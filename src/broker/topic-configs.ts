@@ -161,6 +161,10 @@ export interface TopicSettings {
   retentionMs: number
   retentionBytes: number
   cleanupPolicy: string[]
+  deleteRetentionMs: number
+  minCompactionLagMs: number
+  maxCompactionLagMs: number
+  minCleanableDirtyRatio: number
 }
 
 export function topicSettings(overrides: Readonly<Record<string, string>>, broker: BrokerSettings): TopicSettings {
@@ -175,5 +179,9 @@ export function topicSettings(overrides: Readonly<Record<string, string>>, broke
     retentionMs: Number(value('retention.ms')),
     retentionBytes: Number(value('retention.bytes')),
     cleanupPolicy: value('cleanup.policy').split(',').map((policy) => policy.trim()),
+    deleteRetentionMs: Number(value('delete.retention.ms')),
+    minCompactionLagMs: Number(value('min.compaction.lag.ms')),
+    maxCompactionLagMs: Number(value('max.compaction.lag.ms')),
+    minCleanableDirtyRatio: Number(value('min.cleanable.dirty.ratio')),
   }
 }

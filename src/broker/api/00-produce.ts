@@ -7,6 +7,7 @@
 import {ErrorCode, KafkaError, errorMessage} from '../../protocol/errors.js'
 import {Produce} from '../../protocol/messages/00-produce.js'
 import {readBatchHeader, stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
+import {decodeRecordBatch} from '../../protocol/records.js'
 import type {BrokerCore} from '../broker-core.js'
 import {CloseConnection} from '../errors.js'
 import {defineHandler} from '../handler.js'
@@ -68,6 +69,8 @@ async function produceToPartition(
   })
   if (problem) return failure(index, problem.errorCode, problem.message)
   const batch = records!
+  if (settings.cleanupPolicy.includes('compact') && hasKeylessRecord(batch))
+    return failure(index, ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topicName}-${index}.`)
   const header = readBatchHeader(batch)
   const idempotent = header.producerId >= 0
   if (idempotent) {
@@ -96,5 +99,14 @@ async function produceToPartition(
     if (error instanceof KafkaError) return failure(index, error.code, error.message)
     broker.logger.error(`Append to ${topicName}-${index} failed: ${(error as Error).message}`)
     return failure(index, ErrorCode.KAFKA_STORAGE_ERROR)
+  }
+}
+
+/** Compaction keeps the newest value per key, so a compacted topic refuses records without one (Kafka's rule). */
+function hasKeylessRecord(batch: Buffer): boolean {
+  try {
+    return decodeRecordBatch(batch).records.some((record) => record.key === null)
+  } catch {
+    return false // a codec the broker cannot open: stored as sent, like every other batch
   }
 }

@@ -16,6 +16,7 @@ import {listGroupsHandler} from './16-list-groups.js'
 import {type ApiRange, apiVersionsHandler} from './18-api-versions.js'
 import {createTopicsHandler} from './19-create-topics.js'
 import {deleteTopicsHandler} from './20-delete-topics.js'
+import {deleteRecordsHandler} from './21-delete-records.js'
 import {initProducerIdHandler} from './22-init-producer-id.js'
 import {describeConfigsHandler} from './32-describe-configs.js'
 import {alterConfigsHandler} from './33-alter-configs.js'
@@ -49,6 +50,7 @@ for (const handler of [
   apiVersionsHandler(advertised),
   createTopicsHandler,
   deleteTopicsHandler,
+  deleteRecordsHandler,
   initProducerIdHandler,
   describeConfigsHandler,
   alterConfigsHandler,

@@ -7,6 +7,7 @@ import {Metadata} from '../../../src/protocol/messages/03-metadata.js'
 import {ApiVersions} from '../../../src/protocol/messages/18-api-versions.js'
 import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
 import {DeleteTopics} from '../../../src/protocol/messages/20-delete-topics.js'
+import {DeleteRecords} from '../../../src/protocol/messages/21-delete-records.js'
 import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id.js'
 import {decodeRecordBatch, encodeRecordBatch, iterateBatches} from '../../../src/protocol/records.js'
 import {openTestBroker, type TestBroker} from './harness.js'
@@ -246,5 +247,37 @@ describe('idempotent producer', () => {
     expect(await produce('ordered', 0, idempotentBatch(['x'], 1, 0))).toMatchObject({errorCode: ErrorCode.INVALID_PRODUCER_EPOCH})
     expect(await produce('ordered', 0, idempotentBatch(['x'], 3, 2))).toMatchObject({errorCode: ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER})
     expect(await produce('ordered', 0, idempotentBatch(['b'], 0, 2))).toMatchObject({errorCode: 0, baseOffset: 1})
+  })
+})
+
+describe('log management', () => {
+  it('moves the log start offset with DeleteRecords and refuses reads below it', async () => {
+    await createTopic('trimmed')
+    await produce('trimmed', 0, batchOf(['a', 'b', 'c', 'd']))
+    const response = await t.call(DeleteRecords, 2, {topics: [{name: 'trimmed', partitions: [{partitionIndex: 0, offset: 2}]}], timeoutMs: 1000})
+    expect(response.topics[0].partitions[0]).toMatchObject({errorCode: 0, lowWatermark: 2})
+    expect((await fetchValues('trimmed', 0, 0)).answer.errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE)
+    expect((await fetchValues('trimmed', 0, 2)).answer.logStartOffset).toBe(2)
+    const beyond = await t.call(DeleteRecords, 2, {topics: [{name: 'trimmed', partitions: [{partitionIndex: 0, offset: 9}]}], timeoutMs: 1000})
+    expect(beyond.topics[0].partitions[0].errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE)
+    await t.restart()
+    expect((await fetchValues('trimmed', 0, 2)).answer.logStartOffset).toBe(2)
+  })
+
+  it('refuses keyless records and DeleteRecords on a compacted topic', async () => {
+    await createTopic('compacted', 1, [{name: 'cleanup.policy', value: 'compact'}])
+    expect(await produce('compacted', 0, batchOf(['no key']))).toMatchObject({errorCode: ErrorCode.INVALID_RECORD})
+    const keyed = encodeRecordBatch({records: [{key: Buffer.from('k'), value: Buffer.from('v'), headers: [], timestamp: 1}]})
+    expect(await produce('compacted', 0, keyed)).toMatchObject({errorCode: 0})
+    const response = await t.call(DeleteRecords, 2, {topics: [{name: 'compacted', partitions: [{partitionIndex: 0, offset: 1}]}], timeoutMs: 1000})
+    expect(response.topics[0].partitions[0].errorCode).toBe(ErrorCode.POLICY_VIOLATION)
+  })
+
+  it('applies retention.ms on the maintenance schedule', async () => {
+    await createTopic('expiring', 1, [{name: 'retention.ms', value: '1000'}])
+    await produce('expiring', 0, batchOf(['old'], Date.now() - 60_000))
+    await t.broker.maintainLogs()
+    const {answer} = await fetchValues('expiring', 0, 1)
+    expect(answer).toMatchObject({logStartOffset: 1, highWatermark: 1})
   })
 })
