@@ -47,7 +47,7 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   // Storage
   def('log.dirs', 'list', null, 'Data directory (one); defaults to log.dir.'),
   def('log.dir', 'string', '$KBUS_HOME/data', 'Data directory when log.dirs is not set (Kafka: /tmp/kafka-logs).', nonEmpty),
-  def('log.segment.bytes', 'int', '1073741824', 'Maximum size of one log segment.', atLeast(14)),
+  def('log.segment.bytes', 'int', '1073741824', 'Maximum size of one log segment (Kafka 4 minimum: 1 MiB).', atLeast(1_048_576)),
   def('log.roll.ms', 'long', null, 'Roll a segment after this long; defaults to log.roll.hours.', atLeast(1)),
   def('log.roll.hours', 'int', '168', 'Roll a segment after this many hours when log.roll.ms is not set.', atLeast(1)),
   def('log.roll.jitter.ms', 'long', null, 'Random jitter subtracted from the roll time.', atLeast(0)),

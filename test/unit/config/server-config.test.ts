@@ -30,15 +30,15 @@ describe('server config', () => {
   })
 
   it('applies defaults < file < --override < flags', () => {
-    const file = new Map([['num.partitions', '3'], ['log.segment.bytes', '2048'], ['listeners', 'PLAINTEXT://127.0.0.1:9000']])
+    const file = new Map([['num.partitions', '3'], ['log.segment.bytes', '2097152'], ['listeners', 'PLAINTEXT://127.0.0.1:9000']])
     const overrides = new Map([['num.partitions', '5']])
     const {config} = build({file, overrides, port: 0, dataDir: '/tmp/elsewhere'})
     expect(config.numPartitions).toBe(5)
-    expect(config.segmentBytes).toBe(2048)
+    expect(config.segmentBytes).toBe(2097152)
     expect(config.listeners).toEqual([{name: 'PLAINTEXT', host: '127.0.0.1', port: 0}])
     expect(config.dataDir).toBe('/tmp/elsewhere')
     expect(config.resolved.get('num.partitions')).toEqual({value: '5', source: 'override'})
-    expect(config.resolved.get('log.segment.bytes')).toEqual({value: '2048', source: 'file'})
+    expect(config.resolved.get('log.segment.bytes')).toEqual({value: '2097152', source: 'file'})
     expect(config.resolved.get('log.dirs')).toEqual({value: '/tmp/elsewhere', source: 'flag'})
     expect(config.properties.get('num.partitions')).toBe('5')
   })
