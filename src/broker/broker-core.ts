@@ -1,6 +1,7 @@
 /** The broker state handlers read and change, kept apart from the request plumbing. */
 import type {ServerConfig} from '../config/server-config.js'
 import type {Logger} from '../daemon/logger.js'
+import type {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
 import type {BrokerSettings} from './topic-configs.js'
 import type {TopicManager} from './topics.js'
@@ -17,6 +18,7 @@ export interface BrokerCore {
   readonly numPartitions: number
   readonly defaultReplicationFactor: number
   readonly brokerSetting: BrokerSettings
+  readonly dynamicConfigs: DynamicBrokerConfigs
   readonly logger: Logger
   nextProducerId(): number
 }

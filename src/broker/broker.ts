@@ -20,7 +20,8 @@ import {CloseConnection} from './errors.js'
 import {GroupCoordinator} from './groups/coordinator.js'
 import {OffsetLog} from './groups/offset-log.js'
 import {MetaStore} from './meta-store.js'
-import type {BrokerSettings} from './topic-configs.js'
+import {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
+import {ConfigSource, type BrokerSettings} from './topic-configs.js'
 import {TopicManager} from './topics.js'
 
 /** Kafka's offsets.retention.check.interval.ms default. */
@@ -41,6 +42,7 @@ export class Broker implements BrokerCore {
     private readonly logs: LogManager,
     readonly topics: TopicManager,
     readonly groups: GroupCoordinator,
+    readonly dynamicConfigs: DynamicBrokerConfigs,
   ) {
     const [listener] = config.advertisedListeners
     this.advertised = {host: listener.host, port: listener.port}
@@ -65,8 +67,8 @@ export class Broker implements BrokerCore {
   static async open(config: ServerConfig, opts: {logger: Logger}): Promise<Broker> {
     const meta = await MetaStore.open(config.dataDir, config.nodeId)
     const logs = await LogManager.open(config.dataDir, {logger: opts.logger})
-    const brokerSetting: BrokerSettings = (name) => config.properties.get(name)
-    const topics = await TopicManager.open(meta, logs, brokerSetting)
+    const dynamicConfigs = await DynamicBrokerConfigs.load(config.dataDir)
+    const topics = await TopicManager.open(meta, logs, layeredSettings(config, dynamicConfigs))
     const groups = new GroupCoordinator(
       new OffsetLog(topics, config.offsetsTopicNumPartitions),
       {
@@ -79,7 +81,7 @@ export class Broker implements BrokerCore {
       opts.logger,
     )
     await groups.load()
-    return new Broker(config, opts.logger, meta, logs, topics, groups)
+    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs)
   }
 
   get nodeId(): number {
@@ -102,7 +104,9 @@ export class Broker implements BrokerCore {
     return this.config.defaultReplicationFactor
   }
 
-  readonly brokerSetting: BrokerSettings = (name) => this.config.properties.get(name)
+  get brokerSetting(): BrokerSettings {
+    return layeredSettings(this.config, this.dynamicConfigs)
+  }
 
   nextProducerId(): number {
     return this.producerIds++
@@ -172,3 +176,13 @@ export class Broker implements BrokerCore {
   }
 }
 
+
+/** Dynamic values (kafka-configs) over the static ones (server.properties, --override). */
+function layeredSettings(config: ServerConfig, dynamic: DynamicBrokerConfigs): BrokerSettings {
+  return (name) => {
+    const changed = dynamic.get(name)
+    if (changed) return changed
+    const value = config.properties.get(name)
+    return value === undefined ? undefined : {value, source: ConfigSource.StaticBroker}
+  }
+}

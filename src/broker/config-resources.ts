@@ -6,6 +6,7 @@ import type {ServerConfig} from '../config/server-config.js'
 import {brokerConfigDef} from '../config/broker-configs.js'
 import {ErrorCode, KafkaError} from '../protocol/errors.js'
 import type {BrokerCore} from './broker-core.js'
+import {type DynamicBrokerConfigs, type DynamicScope, isDynamicBrokerConfig} from './dynamic-broker-configs.js'
 import {ConfigSource, type ConfigType, resolveTopicConfig, TOPIC_CONFIGS, topicConfigDef} from './topic-configs.js'
 
 export const enum ResourceType {
@@ -46,30 +47,46 @@ export function describeTopicConfigs(broker: BrokerCore, topicName: string, keys
   })
 }
 
-/** A broker's own settings are static in kbus: server.properties, --override and flags. */
-export function describeBrokerConfigs(config: ServerConfig, resourceName: string, keys: string[] | null, synonyms: boolean): DescribedConfig[] {
-  if (resourceName === '') return [] // cluster-wide dynamic defaults: kbus has none
-  if (resourceName !== String(config.nodeId))
-    throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${resourceName}`)
-  const entries = [...config.resolved].filter(([name]) => keys === null || keys.includes(name))
-  return entries.map(([name, {value, source}]) => {
-    const configSource = source === 'default' ? ConfigSource.Default : ConfigSource.StaticBroker
-    const type = brokerConfigDef(name)?.type ?? 'string'
-    return {
-      name,
-      value,
-      readOnly: true,
-      configSource,
-      isSensitive: false,
-      synonyms: synonyms ? [{name, value, source: configSource}] : [],
-      configType: CONFIG_TYPE[type],
-      documentation: null,
-    }
+/**
+ * A broker's settings: static ones (server.properties, --override, flags, defaults) under any
+ * changed at run time. The cluster default resource ("") holds only dynamic defaults.
+ */
+export function describeBrokerConfigs(
+  config: ServerConfig,
+  dynamic: DynamicBrokerConfigs,
+  resourceName: string,
+  keys: string[] | null,
+  synonyms: boolean,
+): DescribedConfig[] {
+  const wanted = (name: string) => keys === null || keys.includes(name)
+  const describe = (name: string, value: string | null, configSource: number): DescribedConfig => ({
+    name,
+    value,
+    readOnly: !isDynamicBrokerConfig(name),
+    configSource,
+    isSensitive: false,
+    synonyms: synonyms ? [{name, value, source: configSource}] : [],
+    configType: CONFIG_TYPE[brokerConfigDef(name)?.type ?? 'string'],
+    documentation: null,
+  })
+  if (resourceName === '')
+    return Object.entries(dynamic.entries('default'))
+      .filter(([name]) => wanted(name))
+      .map(([name, value]) => describe(name, value, ConfigSource.DynamicDefaultBroker))
+  brokerScope(config, resourceName)
+  const names = new Set([...config.resolved.keys(), ...Object.keys(dynamic.entries('broker')), ...Object.keys(dynamic.entries('default'))])
+  return [...names].filter(wanted).map((name) => {
+    const changed = dynamic.get(name)
+    if (changed) return describe(name, changed.value, changed.source)
+    const {value, source} = config.resolved.get(name)!
+    return describe(name, value, source === 'default' ? ConfigSource.Default : ConfigSource.StaticBroker)
   })
 }
 
-export const brokerConfigsAreStatic = () =>
-  new KafkaError(
-    ErrorCode.INVALID_REQUEST,
-    'kbus applies broker configs at start only: set them in server.properties or with `kbus server start --override key=value`',
-  )
+/** Which dynamic scope a broker resource name addresses: this node's id, or "" for the cluster default. */
+export function brokerScope(config: ServerConfig, resourceName: string): DynamicScope {
+  if (resourceName === '') return 'default'
+  if (resourceName !== String(config.nodeId))
+    throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${resourceName}`)
+  return 'broker'
+}

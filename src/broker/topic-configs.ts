@@ -116,6 +116,8 @@ export function validateTopicConfig(name: string, value: string | null): void {
 
 export const enum ConfigSource {
   DynamicTopic = 1,
+  DynamicBroker = 2,
+  DynamicDefaultBroker = 3,
   StaticBroker = 4,
   Default = 5,
 }
@@ -129,8 +131,11 @@ export interface ResolvedConfig {
   synonyms: {name: string; value: string; source: ConfigSource}[]
 }
 
-/** Looks a broker property up by its Kafka name: server.properties and --override values. */
-export type BrokerSettings = (name: string) => string | undefined
+/**
+ * Looks a broker setting up by its Kafka name: a dynamic value (kafka-configs) or one given in
+ * server.properties / --override, with where it came from; undefined when Kafka's default applies.
+ */
+export type BrokerSettings = (name: string) => {value: string; source: ConfigSource} | undefined
 
 export function resolveTopicConfig(
   config: TopicConfigDef,
@@ -140,11 +145,15 @@ export function resolveTopicConfig(
   const synonyms: ResolvedConfig['synonyms'] = []
   const own = overrides[config.name]
   if (own !== undefined) synonyms.push({name: config.name, value: own, source: ConfigSource.DynamicTopic})
+  const inherited: ResolvedConfig['synonyms'] = []
   for (const synonym of config.synonyms) {
-    const value = broker(synonym.name)
-    if (value !== undefined)
-      synonyms.push({name: synonym.name, value: synonym.toTopic ? synonym.toTopic(value) : value, source: ConfigSource.StaticBroker})
+    const found = broker(synonym.name)
+    if (found !== undefined)
+      inherited.push({name: synonym.name, value: synonym.toTopic ? synonym.toTopic(found.value) : found.value, source: found.source})
   }
+  // A dynamic setting wins over a static one whatever its name (log.retention.hours set with
+  // kafka-configs beats log.retention.ms from server.properties); the sort is stable within a level.
+  synonyms.push(...inherited.sort((a, b) => a.source - b.source))
   synonyms.push({name: config.name, value: config.defaultValue, source: ConfigSource.Default})
   const [effective] = synonyms
   return {name: config.name, value: effective.value, source: effective.source, type: config.type, synonyms}

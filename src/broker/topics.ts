@@ -124,6 +124,14 @@ export class TopicManager {
     for (const partition of topic.partitions) partition.log.updateConfig(logConfig(topic.settings))
   }
 
+  /** Re-reads every topic's inherited settings after a broker setting changed at run time. */
+  refreshSettings(): void {
+    for (const topic of this.topics.values()) {
+      topic.settings = topicSettings(topic.record.configs, this.broker)
+      for (const partition of topic.partitions) partition.log.updateConfig(logConfig(topic.settings))
+    }
+  }
+
   /** Grows a topic to `count` partitions; Kafka never shrinks one. */
   async addPartitions(name: string, count: number, validateOnly = false): Promise<void> {
     const topic = this.require(name)

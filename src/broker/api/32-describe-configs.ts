@@ -17,7 +17,7 @@ export const describeConfigsHandler = defineHandler({
           resourceType === ResourceType.Topic
             ? describeTopicConfigs(broker, resourceName, configurationKeys, request.includeSynonyms)
             : resourceType === ResourceType.Broker
-              ? describeBrokerConfigs(broker.config, resourceName, configurationKeys, request.includeSynonyms)
+              ? describeBrokerConfigs(broker.config, broker.dynamicConfigs, resourceName, configurationKeys, request.includeSynonyms)
               : unsupported(resourceType)
         return {errorCode: ErrorCode.NONE, errorMessage: null, resourceType, resourceName, configs}
       } catch (error) {

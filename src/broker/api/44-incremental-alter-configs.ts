@@ -6,6 +6,7 @@ import {ErrorCode, KafkaError} from '../../protocol/errors.js'
 import {IncrementalAlterConfigs} from '../../protocol/messages/44-incremental-alter-configs.js'
 import {defineHandler} from '../handler.js'
 import {invalidConfig} from '../errors.js'
+import {ResourceType} from '../config-resources.js'
 import {resolveTopicConfig, topicConfigDef} from '../topic-configs.js'
 import {alterResource} from './alter-configs.js'
 
@@ -21,11 +22,11 @@ export const incrementalAlterConfigsHandler = defineHandler({
     const responses = []
     for (const resource of request.resources) {
       responses.push(
-        await alterResource(broker, resource, (current) => {
+        await alterResource(broker, resource, (current, resourceType) => {
           const next: Record<string, string> = {...current}
           for (const {name, configOperation, value} of resource.configs) {
-            const def = topicConfigDef(name)
-            if (!def) throw invalidConfig(`Unknown topic config name: ${name}`)
+            const topicDef = topicConfigDef(name)
+            if (resourceType === ResourceType.Topic && !topicDef) throw invalidConfig(`Unknown topic config name: ${name}`)
             if (configOperation === DELETE) {
               delete next[name]
               continue
@@ -34,9 +35,9 @@ export const incrementalAlterConfigsHandler = defineHandler({
             if (configOperation === SET) {
               next[name] = value
             } else if (configOperation === APPEND || configOperation === SUBTRACT) {
-              if (def.type !== 'list')
+              if (topicDef?.type !== 'list')
                 throw invalidConfig(`Config value append/subtract is not allowed for config key ${name}`)
-              const listed = resolveTopicConfig(def, next, broker.brokerSetting).value.split(',').map((v) => v.trim()).filter(Boolean)
+              const listed = resolveTopicConfig(topicDef, next, broker.brokerSetting).value.split(',').map((v) => v.trim()).filter(Boolean)
               const items = value.split(',').map((v) => v.trim())
               const result = configOperation === APPEND
                 ? [...listed, ...items.filter((item) => !listed.includes(item))]

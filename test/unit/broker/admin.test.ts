@@ -47,7 +47,7 @@ describe('DescribeConfigs', () => {
     })
     expect(response.results.map((r) => r.errorCode)).toEqual([ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.INVALID_REQUEST, 0])
     expect(response.results[2].configs).toEqual([
-      expect.objectContaining({name: 'log.segment.bytes', value: '2097152', configSource: 4, readOnly: true}),
+      expect.objectContaining({name: 'log.segment.bytes', value: '2097152', configSource: 4, readOnly: false}),
     ])
   })
 })
@@ -87,11 +87,34 @@ describe('altering topic configs', () => {
     expect((await topicConfigs()).get('retention.ms')).toMatchObject({value: '1000'})
   })
 
-  it('refuses broker changes: kbus reads broker configs at start', async () => {
-    const response = await t.call(IncrementalAlterConfigs, 1, {
-      resources: [{resourceType: BROKER, resourceName: '1', configs: [{name: 'log.retention.hours', configOperation: 0, value: '1'}]}],
+  it('changes broker settings topics inherit at run time, durably, and refuses the others', async () => {
+    const alter = (resourceName: string, name: string, value: string) =>
+      t.call(IncrementalAlterConfigs, 1, {
+        resources: [{resourceType: BROKER, resourceName, configs: [{name, configOperation: 0, value}]}],
+      }).then((response) => response.responses[0])
+    expect(await alter('', 'log.cleanup.policy', 'compact')).toMatchObject({errorCode: 0})
+    expect(await alter('1', 'log.retention.hours', '1')).toMatchObject({errorCode: 0})
+    expect(await alter('1', 'num.partitions', '3')).toMatchObject({errorCode: ErrorCode.INVALID_REQUEST})
+    expect(await alter('1', 'log.retention.hours', 'soon')).toMatchObject({errorCode: ErrorCode.INVALID_CONFIG})
+    await t.call(IncrementalAlterConfigs, 1, {
+      resources: [{resourceType: TOPIC, resourceName: 'orders', configs: [{name: 'retention.ms', configOperation: 1, value: null}]}],
     })
-    expect(response.responses[0].errorCode).toBe(ErrorCode.INVALID_REQUEST)
+    await t.restart()
+    const configs = await topicConfigs()
+    expect(configs.get('retention.ms')).toMatchObject({value: '3600000', configSource: 2})
+    expect(configs.get('cleanup.policy')).toMatchObject({value: 'compact', configSource: 3})
+    const brokers = await t.call(DescribeConfigs, 4, {
+      resources: [
+        {resourceType: BROKER, resourceName: '', configurationKeys: null},
+        {resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.hours', 'num.partitions']},
+      ],
+    })
+    expect(brokers.results[0].configs).toEqual([expect.objectContaining({name: 'log.cleanup.policy', value: 'compact', configSource: 3})])
+    expect(brokers.results[1].configs).toHaveLength(2)
+    expect(brokers.results[1].configs).toEqual(expect.arrayContaining([
+      expect.objectContaining({name: 'num.partitions', value: '1', configSource: 5, readOnly: true}),
+      expect.objectContaining({name: 'log.retention.hours', value: '1', configSource: 2, readOnly: false}),
+    ]))
   })
 })
 

@@ -33,7 +33,7 @@ describe('topic configs', () => {
   })
 
   it('resolves override, then broker setting, then default', () => {
-    const broker = (name: string) => (name === 'log.retention.hours' ? '1' : undefined)
+    const broker = (name: string) => (name === 'log.retention.hours' ? {value: '1', source: 4} : undefined)
     const retention = topicConfigDef('retention.ms')!
     expect(resolveTopicConfig(retention, {}, noBrokerSettings)).toMatchObject({value: '604800000', source: 5})
     expect(resolveTopicConfig(retention, {}, broker)).toMatchObject({value: '3600000', source: 4})
