@@ -174,6 +174,9 @@ export interface TopicSettings {
   minCompactionLagMs: number
   maxCompactionLagMs: number
   minCleanableDirtyRatio: number
+  compressionType: string
+  timestampBeforeMaxMs: number
+  timestampAfterMaxMs: number
 }
 
 export function topicSettings(overrides: Readonly<Record<string, string>>, broker: BrokerSettings): TopicSettings {
@@ -192,5 +195,8 @@ export function topicSettings(overrides: Readonly<Record<string, string>>, broke
     minCompactionLagMs: Number(value('min.compaction.lag.ms')),
     maxCompactionLagMs: Number(value('max.compaction.lag.ms')),
     minCleanableDirtyRatio: Number(value('min.cleanable.dirty.ratio')),
+    compressionType: value('compression.type'),
+    timestampBeforeMaxMs: Number(value('message.timestamp.before.max.ms')),
+    timestampAfterMaxMs: Number(value('message.timestamp.after.max.ms')),
   }
 }

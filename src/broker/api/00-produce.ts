@@ -6,13 +6,15 @@
  */
 import {ErrorCode, KafkaError, errorMessage} from '../../protocol/errors.js'
 import {Produce} from '../../protocol/messages/00-produce.js'
-import {readBatchHeader, stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
+import {type BatchHeader, readBatchHeader, stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
 import {decodeRecordBatch} from '../../protocol/records.js'
 import type {BrokerCore} from '../broker-core.js'
 import {CloseConnection} from '../errors.js'
 import {defineHandler} from '../handler.js'
 import {LEADER_EPOCH} from '../partition.js'
 import {validateProducedRecords} from '../produce-validation.js'
+import {recompressFor} from '../recompress.js'
+import type {TopicSettings} from '../topic-configs.js'
 
 export const produceHandler = defineHandler({
   api: Produce,
@@ -68,10 +70,20 @@ async function produceToPartition(
     version,
   })
   if (problem) return failure(index, problem.errorCode, problem.message)
-  const batch = records!
-  if (settings.cleanupPolicy.includes('compact') && hasKeylessRecord(batch))
+  if (settings.cleanupPolicy.includes('compact') && hasKeylessRecord(records!))
     return failure(index, ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topicName}-${index}.`)
-  const header = readBatchHeader(batch)
+  const received = readBatchHeader(records!)
+  if (!settings.logAppendTime) {
+    const problem = timestampProblem(received, settings, Date.now())
+    if (problem) return failure(index, ErrorCode.INVALID_TIMESTAMP, problem)
+  }
+  let batch: Buffer
+  try {
+    batch = recompressFor(settings.compressionType, records!)
+  } catch (error) {
+    return failure(index, ErrorCode.CORRUPT_MESSAGE, (error as Error).message)
+  }
+  const header = batch === records ? received : readBatchHeader(batch)
   const idempotent = header.producerId >= 0
   if (idempotent) {
     const sequence = partition.producers.check(header)
@@ -109,4 +121,16 @@ function hasKeylessRecord(batch: Buffer): boolean {
   } catch {
     return false // a codec the broker cannot open: stored as sent, like every other batch
   }
+}
+
+/**
+ * message.timestamp.before/after.max.ms (Kafka 4 refuses records more than an hour in the future
+ * by default). The header's first and largest timestamps bound the batch's records.
+ */
+function timestampProblem(header: BatchHeader, settings: TopicSettings, now: number): string | null {
+  const earliest = now - settings.timestampBeforeMaxMs
+  const latest = now + settings.timestampAfterMaxMs
+  const outside = [header.baseTimestamp, header.maxTimestamp].find((ts) => ts >= 0 && (ts < earliest || ts > latest))
+  if (outside === undefined) return null
+  return `Timestamp ${outside} of message is out of range. The timestamp should be within [${Math.max(earliest, 0)}, ${latest}]`
 }

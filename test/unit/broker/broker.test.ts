@@ -281,3 +281,21 @@ describe('log management', () => {
     expect(answer).toMatchObject({logStartOffset: 1, highWatermark: 1})
   })
 })
+
+describe('topic configs on the produce path', () => {
+  it('stores batches in the topic compression.type, records unchanged', async () => {
+    await createTopic('zipped', 1, [{name: 'compression.type', value: 'gzip'}])
+    expect(await produce('zipped', 0, batchOf(['a', 'b']))).toMatchObject({errorCode: 0, baseOffset: 0})
+    const {answer, values} = await fetchValues('zipped', 0, 0)
+    const [stored] = [...iterateBatches(answer.records)]
+    expect(decodeRecordBatch(stored).compression).toBe(1)
+    expect(values).toEqual([{offset: 0, value: 'a'}, {offset: 1, value: 'b'}])
+  })
+
+  it('refuses records stamped further in the future than message.timestamp.after.max.ms', async () => {
+    await createTopic('clocks', 1, [{name: 'message.timestamp.after.max.ms', value: '60000'}])
+    const future = await produce('clocks', 0, batchOf(['late'], Date.now() + 3_600_000))
+    expect(future).toMatchObject({errorCode: ErrorCode.INVALID_TIMESTAMP})
+    expect(await produce('clocks', 0, batchOf(['now'], Date.now()))).toMatchObject({errorCode: 0})
+  })
+})
