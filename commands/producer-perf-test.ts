@@ -1,0 +1,140 @@
+import {resolve} from 'node:path'
+import {Flags} from '@oclif/core'
+import {KbusCommand} from '../src/cli/base-command.js'
+import {openCluster} from '../src/cli/client-session.js'
+import {CliError, UsageError} from '../src/cli/errors.js'
+import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
+import {formatMetrics} from '../src/cli/perf-metrics.js'
+import {
+  monotonicPayloads,
+  type PayloadSource,
+  payloadDelimiter,
+  pickedPayloads,
+  randomPayloads,
+  readPayloadFile,
+} from '../src/cli/perf-payloads.js'
+import {ProducerPerfRun} from '../src/cli/perf-producer.js'
+import {startLiveStatus} from '../src/cli/perf-progress.js'
+import {formatProducerSummary, formatProducerWindow, type ProducerSummary} from '../src/cli/perf-stats.js'
+import {producerOptions} from '../src/cli/producer-config.js'
+import {readPropertiesFile} from '../src/config/properties.js'
+
+const CLIENT_ID = 'perf-producer-client'
+
+export default class ProducerPerfTest extends KbusCommand {
+  static override summary = 'Measure producer throughput and latency (kafka-producer-perf-test)'
+  static override description =
+    'Sends --num-records records of --record-size random bytes (or payloads from --payload-file) as fast as --throughput allows, ' +
+    'printing Kafka\'s progress line every 5 seconds and its summary line at the end: records/sec, MB/sec (1024×1024 bytes) and ' +
+    'per-record latency from send to acknowledgement in whole milliseconds, with the 50th, 95th, 99th and 99.9th percentiles. ' +
+    'Producer configs (acks, linger.ms, batch.size, compression.type, …) come from --producer-props and --producer.config; ' +
+    'without bootstrap.servers or --bootstrap-server it measures the local kbus broker.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 1000000 --record-size 100 --throughput -1',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --record-size 1024 --throughput 10000 --producer-props acks=1 linger.ms=10',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 50000 --payload-file events.txt --throughput -1 --producer-props bootstrap.servers=kafka:9092',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = {
+    topic: Flags.string({summary: 'Produce records to this topic.', required: true}),
+    'num-records': Flags.integer({summary: 'How many records to send.', required: true, min: 1}),
+    'record-size': Flags.integer({summary: 'Record size in bytes (random A-Z). One of --record-size, --payload-file, --payload-monotonic.', min: 1}),
+    'payload-file': Flags.string({summary: 'Send payloads picked at random from this UTF-8 file, split at --payload-delimiter.'}),
+    'payload-delimiter': Flags.string({summary: 'What separates the payloads in --payload-file (default: a newline, written \\n).'}),
+    'payload-monotonic': Flags.boolean({summary: 'Send the record number (0, 1, 2, …) as the payload.'}),
+    throughput: Flags.string({summary: 'Send at most this many records per second on average; -1 for no limit.', required: true}),
+    'producer-props': Flags.string({summary: 'Producer configs as key=value pairs, several after one flag (they win over --producer.config).', multiple: true}),
+    'producer.config': Flags.string({summary: 'A producer config properties file.'}),
+    'print-metrics': Flags.boolean({summary: 'Print the producer metrics kbus measures at the end, in Kafka\'s layout.'}),
+  }
+
+  async run(): Promise<ProducerSummary> {
+    const {flags} = await this.parse(ProducerPerfTest)
+    const json = this.jsonEnabled()
+    const throughput = throughputOf(flags.throughput)
+    const fileProperties = flags['producer.config'] ? await readPropertiesFile(flags['producer.config'], 'producer config') : new Map()
+    const properties = new Map([...fileProperties, ...parseKeyValueArgs(flags['producer-props'], '--producer-props')])
+    const options = producerOptions(properties)
+    // Data on stdout; under --json the only data is the final object.
+    const dataStream = json ? 'stderr' : 'stdout'
+    const payload = await this.payloadSource(flags, (line) => process[dataStream].write(`${line}\n`))
+
+    const clientId = properties.get('client.id') ?? CLIENT_ID
+    const cluster = openCluster(await this.brokerTarget(flags), {clientId, version: this.config.version, properties})
+    const status = await startLiveStatus(`Producing to ${flags.topic}…`)
+    const perf = new ProducerPerfRun(cluster, options, {
+      topic: flags.topic,
+      numRecords: flags['num-records'],
+      payload,
+      throughput,
+      onWindow: (window) => status.print(dataStream, formatProducerWindow(window)),
+    })
+    const ticker = setInterval(() => {
+      const {sent, acknowledged} = perf.progress
+      status.update(`Producing to ${flags.topic}: ${sent} of ${flags['num-records']} records sent, ${acknowledged} acknowledged`)
+    }, 250)
+    const stop = () => perf.stop()
+    process.once('SIGINT', stop)
+    let result
+    try {
+      result = await perf.run()
+    } finally {
+      clearInterval(ticker)
+      process.off('SIGINT', stop)
+      status.stop()
+      await cluster.close()
+    }
+    const {summary, failure} = result
+    if (!json) {
+      process.stdout.write(`${formatProducerSummary(summary)}\n`)
+      if (flags['print-metrics']) process.stdout.write(`${formatMetrics(producerMetrics(clientId, summary, failure?.failedRecords ?? 0))}\n`)
+    }
+    if (failure)
+      throw new CliError(
+        `${failure.failedRecords} of ${result.sent} records could not be delivered to topic '${flags.topic}': ${failure.firstError.message}`,
+      )
+    return summary
+  }
+
+  private async payloadSource(
+    flags: {'record-size'?: number; 'payload-file'?: string; 'payload-delimiter'?: string; 'payload-monotonic'?: boolean; 'num-records': number},
+    note: (line: string) => void,
+  ): Promise<PayloadSource> {
+    const given = [
+      flags['record-size'] !== undefined && '--record-size',
+      flags['payload-file'] !== undefined && '--payload-file',
+      flags['payload-monotonic'] && '--payload-monotonic',
+    ].filter((name): name is string => typeof name === 'string')
+    if (given.length === 0)
+      throw new UsageError('One of --record-size, --payload-file or --payload-monotonic is required.', 'For example: --record-size 100.')
+    if (given.length > 1) throw new UsageError(`${given[0]} and ${given[1]} cannot be used together: pick one payload source.`)
+    if (flags['record-size'] !== undefined) return randomPayloads(flags['record-size'], flags['num-records'])
+    if (flags['payload-monotonic']) return monotonicPayloads
+    const path = resolve(flags['payload-file']!)
+    note(`Reading payloads from: ${path}`)
+    const payloads = await readPayloadFile(path, payloadDelimiter(flags['payload-delimiter']))
+    note(`Number of messages read: ${payloads.length}`)
+    return pickedPayloads(payloads)
+  }
+}
+
+/** --throughput: records per second, a decimal like Kafka's; any negative value means no limit. */
+function throughputOf(text: string): number {
+  const value = Number(text.trim())
+  if (text.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`Invalid --throughput '${text}': expected records per second, or -1 for no limit.`)
+  if (value === 0) throw new UsageError('--throughput 0 would never send: give records per second, or -1 for no limit.')
+  return value
+}
+
+function producerMetrics(clientId: string, summary: ProducerSummary, failed: number) {
+  const tags = {'client-id': clientId}
+  return [
+    {group: 'producer-metrics', name: 'record-send-total', tags, value: summary.records},
+    {group: 'producer-metrics', name: 'record-send-rate', tags, value: summary.recordsPerSec},
+    {group: 'producer-metrics', name: 'record-error-total', tags, value: failed},
+  ]
+}

@@ -1,0 +1,87 @@
+/**
+ * producer-perf-test's send loop: records go to the producer without a promise each, the loop
+ * yields to the event loop every so often so batches leave and acknowledgements come back while
+ * it runs, waits when buffer.memory is full, and holds back to --throughput. Each record's
+ * latency is its acknowledgement time minus its CreateTime, which the producer stamps at send.
+ */
+import {setImmediate as nextTurn, setTimeout as sleep} from 'node:timers/promises'
+import type {Cluster} from '../client/cluster.js'
+import {ProduceError, Producer, type ProducerOptions} from '../client/producer.js'
+import type {PayloadSource} from './perf-payloads.js'
+import {type ProducerSummary, type ProducerWindow, ProducerPerfStats} from './perf-stats.js'
+import {Throttle} from './perf-throttle.js'
+
+/** Records sent between two yields to the event loop. */
+const RECORDS_PER_TURN = 1024
+
+export interface ProducerPerfPlan {
+  topic: string
+  numRecords: number
+  payload: PayloadSource
+  /** Records per second; below zero, no limit. */
+  throughput: number
+  onWindow: (window: ProducerWindow) => void
+}
+
+export interface ProducerPerfResult {
+  summary: ProducerSummary
+  sent: number
+  /** Set when some records were not delivered. */
+  failure?: ProduceError
+}
+
+export class ProducerPerfRun {
+  private stopped = false
+  private sent = 0
+  private stats: ProducerPerfStats | undefined
+
+  constructor(
+    private readonly cluster: Cluster,
+    private readonly options: ProducerOptions,
+    private readonly plan: ProducerPerfPlan,
+  ) {}
+
+  /** Records sent and acknowledged so far, for a live status line. */
+  get progress(): {sent: number; acknowledged: number} {
+    return {sent: this.sent, acknowledged: this.stats?.recorded ?? 0}
+  }
+
+  /** Ends the send loop early (Ctrl-C); what was sent is still delivered and counted. */
+  stop(): void {
+    this.stopped = true
+  }
+
+  async run(): Promise<ProducerPerfResult> {
+    const {topic, numRecords, payload} = this.plan
+    const producer = new Producer(this.cluster, {...this.options, onAcknowledged: (records) => this.acknowledged(records)})
+    await producer.prepare(topic)
+    const start = Date.now()
+    this.stats = new ProducerPerfStats(numRecords, start, this.plan.onWindow)
+    const throttle = new Throttle(this.plan.throughput, start)
+    for (let index = 0; index < numRecords && !this.stopped; index++) {
+      if (!throttle.unlimited) {
+        const wait = throttle.delayBefore(index, Date.now())
+        if (wait > 0) await sleep(wait)
+      }
+      producer.send({topic, key: null, value: payload(index)})
+      this.sent++
+      if (producer.needsDrain) await producer.whenCapacity()
+      else if (index % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) await nextTurn()
+    }
+    let failure: ProduceError | undefined
+    try {
+      await producer.flush()
+    } catch (error) {
+      if (!(error instanceof ProduceError)) throw error
+      failure = error
+    }
+    return {summary: this.stats.summary(Date.now()), sent: this.sent, failure}
+  }
+
+  private acknowledged(records: ReadonlyArray<{timestamp: number; value: Buffer | null}>): void {
+    const stats = this.stats
+    if (!stats) return
+    const now = Date.now()
+    for (const record of records) stats.record(now - record.timestamp, record.value?.length ?? 0, now)
+  }
+}
