@@ -71,7 +71,7 @@ export class KcatClient implements InteropClient {
       if (run.some((r) => r.key === null && r.value === null)) throw new Unsupported('kcat -Z cannot write a record with neither key nor value')
       const result = await runOk(this.kcat, args, {input, timeoutMs: 60_000})
       // kcat reports delivery failures on stderr and still exits 0 for some of them.
-      if (/Delivery failed|ERROR/i.test(result.stderr)) throw new Error(`kcat -P: ${result.stderr.trim()}`)
+      if (/Delivery failed|%\s*ERROR/.test(result.stderr)) throw new Error(`kcat -P: ${result.stderr.trim()}`)
     }
     return {timestampsWritten: false}
   }
