@@ -1,0 +1,130 @@
+import {Flags} from '@oclif/core'
+import {Fetcher, type FetcherOptions} from '../src/client/fetcher.js'
+import {GroupConsumer} from '../src/client/group-consumer.js'
+import {KbusCommand} from '../src/cli/base-command.js'
+import {openCluster} from '../src/cli/client-session.js'
+import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
+import {integerProperty} from '../src/cli/numeric-property.js'
+import {printWarning} from '../src/cli/output.js'
+import {ConsumerPerfRun, type RecordSource} from '../src/cli/perf-consumer.js'
+import {consumerHeader, consumerSummary, type ConsumerSummary, formatConsumerInterval, formatConsumerSummary} from '../src/cli/perf-consumer-stats.js'
+import {DEFAULT_DATE_FORMAT, dateFormatter} from '../src/cli/perf-format.js'
+import {startLiveStatus} from '../src/cli/perf-progress.js'
+import {readPropertiesFile} from '../src/config/properties.js'
+
+const CLIENT_ID = 'perf-consumer-client'
+/** Kafka's fetch.max.wait.ms default: how long one Fetch may wait at the broker. */
+const MAX_WAIT_MS = 500
+
+export default class ConsumerPerfTest extends KbusCommand {
+  static override summary = 'Measure consumer throughput (kafka-consumer-perf-test)'
+  static override description =
+    'Reads --messages records from a topic, from the earliest offset (or the latest with --from-latest), and prints Kafka\'s header and ' +
+    'one summary row: MB (1024×1024 bytes of keys and values) and messages consumed, per second overall and over the fetch time ' +
+    '(the run minus rebalance.time.ms). It stops early, with a warning, when no record arrives for --timeout ms. ' +
+    'Without --group it reads every partition directly (rebalance.time.ms is 0); with --group it joins that consumer group.'
+
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --topic perf --messages 1000000',
+    '<%= config.bin %> <%= command.id %> --topic perf --messages 100000 --group perf-readers --show-detailed-stats --reporting-interval 1000',
+    '<%= config.bin %> <%= command.id %> --topic perf --messages 100000 --bootstrap-server kafka:9092 --hide-header',
+  ]
+
+  static override enableJsonFlag = true
+
+  static override flags = {
+    topic: Flags.string({summary: 'The topic to consume from.', required: true}),
+    messages: Flags.integer({summary: 'How many messages to consume.', required: true, min: 0}),
+    group: Flags.string({summary: 'Consume as a member of this consumer group (default: no group, every partition read directly).'}),
+    'from-latest': Flags.boolean({summary: 'Without a committed offset, start at the end of the log instead of the beginning.'}),
+    timeout: Flags.integer({summary: 'Stop when no record arrives for this many ms.', default: 10_000, min: 0}),
+    'fetch-size': Flags.integer({summary: 'Bytes to fetch per partition in one request (max.partition.fetch.bytes).', default: 1_048_576, min: 1}),
+    'consumer.config': Flags.string({summary: 'A consumer config properties file.'}),
+    'show-detailed-stats': Flags.boolean({summary: 'Print a row every --reporting-interval instead of the summary row.'}),
+    'reporting-interval': Flags.integer({summary: 'Milliseconds between --show-detailed-stats rows.', default: 5_000, min: 1}),
+    'date-format': Flags.string({summary: `Java SimpleDateFormat pattern for the time columns (default ${DEFAULT_DATE_FORMAT}).`}),
+    'hide-header': Flags.boolean({summary: 'Do not print the header line.'}),
+  }
+
+  async run(): Promise<ConsumerSummary> {
+    const {flags} = await this.parse(ConsumerPerfTest)
+    const json = this.jsonEnabled()
+    const formatDate = dateFormatter(flags['date-format'] ?? DEFAULT_DATE_FORMAT)
+    const properties = flags['consumer.config'] ? await readPropertiesFile(flags['consumer.config'], 'consumer config') : new Map<string, string>()
+    const groupId = groupIdOf(flags.group, properties)
+    const group = groupId === undefined ? undefined : groupOptions(groupId, [flags.topic], properties)
+    const detailed = flags['show-detailed-stats']
+    const fetchOptions: FetcherOptions = {
+      maxWaitMs: Math.min(integerProperty(properties, 'fetch.max.wait.ms', {min: 0}) ?? MAX_WAIT_MS, flags.timeout),
+      minBytes: integerProperty(properties, 'fetch.min.bytes', {min: 0}),
+      maxBytes: integerProperty(properties, 'fetch.max.bytes', {min: 0}),
+      partitionMaxBytes: flags['fetch-size'],
+      isolationLevel: properties.get('isolation.level')?.trim() === 'read_committed' ? 1 : 0,
+      autoOffsetReset: flags['from-latest'] ? 'latest' : 'earliest',
+    }
+
+    const cluster = openCluster(await this.brokerTarget(flags), {
+      clientId: properties.get('client.id') ?? CLIENT_ID,
+      version: this.config.version,
+      properties,
+    })
+    let consumer: GroupConsumer | undefined
+    const status = await startLiveStatus(`Consuming from ${flags.topic}…`)
+    let ticker: NodeJS.Timeout | undefined
+    let perf: ConsumerPerfRun | undefined
+    let interrupted = false
+    const stop = () => {
+      interrupted = true
+      perf?.stop()
+      consumer?.wakeup()
+    }
+    process.once('SIGINT', stop)
+    let result
+    try {
+      const topic = await cluster.topic(flags.topic, {autoCreate: false})
+      if (!json && !flags['hide-header']) status.print('stdout', consumerHeader(detailed))
+      let source: RecordSource
+      if (group) {
+        const member = new GroupConsumer(cluster, {...group, fetch: fetchOptions, warn: printWarning})
+        consumer = member
+        source = {poll: () => member.poll(), hasPartitions: () => member.assignment().length > 0}
+      } else {
+        const fetcher = new Fetcher(cluster, fetchOptions)
+        await fetcher.assign(topic.partitions.map(({partition}) => ({topic: flags.topic, partition, start: flags['from-latest'] ? 'latest' : 'earliest'})))
+        source = {poll: () => fetcher.poll(), hasPartitions: () => true}
+      }
+      const run = new ConsumerPerfRun(source, {
+        messages: flags.messages,
+        timeoutMs: flags.timeout,
+        reportingIntervalMs: flags['reporting-interval'],
+        onInterval: detailed && !json ? (interval) => status.print('stdout', formatConsumerInterval(interval, formatDate)) : undefined,
+      })
+      perf = run
+      ticker = setInterval(() => status.update(`Consuming from ${flags.topic}: ${run.consumed} of ${flags.messages} messages`), 250)
+      result = await run.run()
+    } finally {
+      clearInterval(ticker)
+      process.off('SIGINT', stop)
+      status.stop()
+      if (consumer) await leaveQuietly(consumer)
+      await cluster.close()
+    }
+    const summary = consumerSummary(result.totals)
+    if (result.incomplete && !interrupted)
+      process.stderr.write(
+        `WARNING: Exiting before consuming the expected number of messages: timeout (${flags.timeout} ms) exceeded. ` +
+          'You can use the --timeout option to increase the timeout.\n',
+      )
+    if (!json && !detailed) process.stdout.write(`${formatConsumerSummary(summary, formatDate)}\n`)
+    return summary
+  }
+}
+
+/** Commit and leave on the way out; a broker already gone must not hide the measurement. */
+async function leaveQuietly(consumer: GroupConsumer): Promise<void> {
+  try {
+    await consumer.close()
+  } catch (error) {
+    printWarning(`Leaving group '${consumer.groupId}' failed: ${(error as Error).message}`)
+  }
+}
