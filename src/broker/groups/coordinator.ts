@@ -70,7 +70,7 @@ export class GroupCoordinator {
     private readonly settings: CoordinatorSettings,
     private readonly partitionExists: (topic: string, partition: number) => boolean,
     private readonly logger: Logger,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Rebuilds groups and offsets from the offset log: every group comes back Empty. */

@@ -1,4 +1,4 @@
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it, vi} from 'vitest'
 import {ErrorCode} from '../../../src/protocol/errors.js'
 import {OffsetCommit} from '../../../src/protocol/messages/08-offset-commit.js'
 import {OffsetFetch} from '../../../src/protocol/messages/09-offset-fetch.js'
@@ -15,6 +15,7 @@ import {openTestBroker, type TestBroker} from './harness.js'
 
 let t: TestBroker
 afterEach(async () => {
+  vi.useRealTimers()
   await t.close()
 })
 
@@ -183,5 +184,18 @@ describe('group coordinator', () => {
     expect(aJoin.generationId).toBe(1)
     expect(bJoin.generationId).toBe(1)
     expect([...aJoin.members, ...bJoin.members]).toHaveLength(2)
+  })
+
+  it('expires the offsets of an empty group after offsets.retention.minutes, and forgets the group', async () => {
+    await open({'offsets.retention.minutes': '1'})
+    expect(await commit('', -1, 5)).toBe(0)
+    await t.broker.groups.expireOffsets()
+    expect(await committed()).toEqual([5, -1])
+    vi.useFakeTimers({toFake: ['Date']})
+    vi.setSystemTime(Date.now() + 61_000)
+    await t.broker.groups.expireOffsets()
+    expect(await committed()).toEqual([-1, -1])
+    const listed = await t.call(ListGroups, 4, {statesFilter: []})
+    expect(listed.groups).toEqual([])
   })
 })
