@@ -21,6 +21,8 @@ export interface ConsumerPerfPlan {
   reportingIntervalMs: number
   /** Called each reporting interval (for --show-detailed-stats). */
   onInterval?: (interval: ConsumerInterval) => void
+  /** Milliseconds since the epoch; injected so tests control time. */
+  clock?: () => number
 }
 
 export interface ConsumerPerfResult {
@@ -48,8 +50,8 @@ export class ConsumerPerfRun {
   }
 
   async run(): Promise<ConsumerPerfResult> {
-    const {messages: wanted, timeoutMs, reportingIntervalMs, onInterval} = this.plan
-    const startMs = Date.now()
+    const {messages: wanted, timeoutMs, reportingIntervalMs, onInterval, clock = Date.now} = this.plan
+    const startMs = clock()
     let bytes = 0
     let rebalanceMs = 0
     let rebalanceInInterval = 0
@@ -62,7 +64,7 @@ export class ConsumerPerfRun {
     let lastMessages = 0
     while (!this.stopped && this.messages < wanted && now - lastConsumedMs <= timeoutMs) {
       const records = await this.source.poll()
-      now = Date.now()
+      now = clock()
       const assigned = this.source.hasPartitions()
       if (assigned && !joined) {
         rebalanceMs += now - joinStart
@@ -94,7 +96,7 @@ export class ConsumerPerfRun {
       }
     }
     return {
-      totals: {startMs, endMs: Date.now(), bytes, messages: this.messages, rebalanceMs},
+      totals: {startMs, endMs: clock(), bytes, messages: this.messages, rebalanceMs},
       incomplete: this.messages < wanted,
     }
   }
