@@ -15,15 +15,17 @@ export interface AlterConfigsResult {
 }
 
 export default class ConfigsAlter extends KbusCommand {
-  static override summary = "Set or remove a topic's config overrides (kafka-configs --alter)"
+  static override summary = 'Set or remove config overrides of a topic or broker (kafka-configs --alter)'
   static override description =
     'Changes apply at once and survive restarts. All changes of one command are validated together: one bad value and nothing changes. ' +
-    'kbus applies broker configs at start only (server.properties or --override), so altering a broker is refused.'
+    'Brokers (--broker 1, or --broker-defaults for the cluster default) accept the settings Kafka can change at run time, ' +
+    'such as log.retention.ms; the others are read at start only (server.properties or --override).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic orders --add-config retention.ms=60000,segment.bytes=1048576',
     "<%= config.bin %> <%= command.id %> --entity-type topics --entity-name orders --add-config 'cleanup.policy=[compact,delete]'",
     '<%= config.bin %> <%= command.id %> --topic orders --delete-config retention.ms,segment.bytes',
+    '<%= config.bin %> <%= command.id %> --broker-defaults --add-config log.retention.hours=24',
   ]
 
   static override enableJsonFlag = true

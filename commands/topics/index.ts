@@ -25,6 +25,9 @@ export default class Topics extends KbusCommand {
   static override strict = false
 
   async run(): Promise<void> {
+    // The subcommand parses these arguments; parsing Kafka's action flags here would refuse them.
+    // Telling oclif so keeps its "did not parse" warning (NODE_ENV=development/test) quiet.
+    this.parsed = true
     await runMode(this.config, this.argv, MODES)
   }
 }
