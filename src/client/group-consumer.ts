@@ -20,6 +20,11 @@ export interface GroupConsumerOptions extends GroupMemberOptions {
   autoCommitIntervalMs?: number
   /** Where to report a failed commit; the consumer carries on, as Java's does. */
   warn?: (message: string) => void
+  /**
+   * Like Java's ConsumerRebalanceListener, told after the consumer's own work: partitions ready
+   * to fetch, and partitions given up or lost (consumer-perf-test times rebalances with it).
+   */
+  listener?: {assigned?(partitions: TopicPartition[]): void; revoked?(partitions: TopicPartition[]): void}
 }
 
 export class GroupConsumer {
@@ -44,10 +49,20 @@ export class GroupConsumer {
     this.maxWaitMs = options.fetch?.maxWaitMs ?? 500
     this.warn = options.warn ?? (() => {})
     this.nextAutoCommitAt = Date.now() + this.autoCommitIntervalMs
+    const listener = options.listener ?? {}
     this.member = new GroupMember(cluster, options, {
-      revoked: (partitions) => this.revoked(partitions),
-      lost: (partitions) => this.fetcher.release(partitions),
-      assigned: (partitions) => this.assigned(partitions),
+      revoked: async (partitions) => {
+        await this.revoked(partitions)
+        listener.revoked?.(partitions)
+      },
+      lost: (partitions) => {
+        this.fetcher.release(partitions)
+        listener.revoked?.(partitions)
+      },
+      assigned: async (partitions) => {
+        await this.assigned(partitions)
+        listener.assigned?.(partitions)
+      },
     })
   }
 
