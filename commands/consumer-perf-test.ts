@@ -6,7 +6,7 @@ import {openCluster} from '../src/cli/client-session.js'
 import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
 import {integerProperty} from '../src/cli/numeric-property.js'
 import {printWarning} from '../src/cli/output.js'
-import {ConsumerPerfRun, type RecordSource} from '../src/cli/perf-consumer.js'
+import {ConsumerPerfRun, RebalanceTimer, type RecordSource} from '../src/cli/perf-consumer.js'
 import {consumerHeader, consumerSummary, type ConsumerSummary, formatConsumerInterval, formatConsumerSummary} from '../src/cli/perf-consumer-stats.js'
 import {DEFAULT_DATE_FORMAT, dateFormatter} from '../src/cli/perf-format.js'
 import {startLiveStatus} from '../src/cli/perf-progress.js'
@@ -84,16 +84,19 @@ export default class ConsumerPerfTest extends KbusCommand {
       const topic = await cluster.topic(flags.topic, {autoCreate: false})
       if (!json && !flags['hide-header']) status.print('stdout', consumerHeader(detailed))
       let source: RecordSource
+      let rebalance: RebalanceTimer | undefined
       if (group) {
-        const member = new GroupConsumer(cluster, {...group, fetch: fetchOptions, warn: printWarning})
-        consumer = member
-        source = {poll: () => member.poll(), hasPartitions: () => member.assignment().length > 0}
+        const timer = new RebalanceTimer()
+        consumer = new GroupConsumer(cluster, {...group, fetch: fetchOptions, warn: printWarning, listener: timer})
+        source = consumer
+        rebalance = timer
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)
         await fetcher.assign(topic.partitions.map(({partition}) => ({topic: flags.topic, partition, start: flags['from-latest'] ? 'latest' : 'earliest'})))
-        source = {poll: () => fetcher.poll(), hasPartitions: () => true}
+        source = fetcher
       }
       const run = new ConsumerPerfRun(source, {
+        rebalance,
         messages: flags.messages,
         timeoutMs: flags.timeout,
         reportingIntervalMs: flags['reporting-interval'],

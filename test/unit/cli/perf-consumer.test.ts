@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import type {ConsumedRecord} from '../../../src/client/types.js'
-import {ConsumerPerfRun, type RecordSource} from '../../../src/cli/perf-consumer.js'
+import {ConsumerPerfRun, RebalanceTimer, type RecordSource} from '../../../src/cli/perf-consumer.js'
 import {
   consumerHeader,
   consumerSummary,
@@ -21,15 +21,12 @@ const record = (value: string, key: string | null = null): ConsumedRecord => ({
   headers: [],
 })
 
-/** Hands out prepared poll results in turn, then empty polls; partitions from the `assigned` list. */
-function scripted(polls: ConsumedRecord[][], assigned: boolean[] = []): RecordSource & {polls: number} {
+/** Hands out prepared poll results in turn, then empty polls. */
+function scripted(polls: ConsumedRecord[][]): RecordSource & {polls: number} {
   const source = {
     polls: 0,
     async poll() {
       return polls[source.polls++] ?? []
-    },
-    hasPartitions() {
-      return assigned[Math.max(0, source.polls - 1)] ?? true
     },
   }
   return source
@@ -52,18 +49,33 @@ describe('ConsumerPerfRun', () => {
     expect(result.totals.messages).toBe(1)
   })
 
-  it('counts the time until partitions are assigned, and again after they are lost, as rebalance time', async () => {
+  it("reports the rebalance listener's joining time, in total and per interval", async () => {
     let now = 0
-    const source = scripted([[], [record('x')], [], [record('y')]], [false, true, false, true])
-    const slow: RecordSource = {
+    const timer = new RebalanceTimer(() => now)
+    const p0 = [{topic: 't', partition: 0}]
+    const steps = [
+      () => timer.assigned(p0),
+      () => timer.revoked(p0),
+      () => timer.assigned(p0),
+    ]
+    const rows: number[] = []
+    const source: RecordSource = {
       async poll() {
         now += 100
-        return source.poll()
+        steps.shift()?.()
+        return [record('x')]
       },
-      hasPartitions: () => source.hasPartitions(),
     }
-    const result = await new ConsumerPerfRun(slow, {messages: 2, timeoutMs: 10_000, reportingIntervalMs: 5_000, clock: () => now}).run()
-    expect(result.totals).toMatchObject({messages: 2, startMs: 0, endMs: 400, rebalanceMs: 200 + 100})
+    const result = await new ConsumerPerfRun(source, {
+      messages: 3,
+      timeoutMs: 10_000,
+      reportingIntervalMs: 0,
+      clock: () => now,
+      rebalance: timer,
+      onInterval: (row) => rows.push(row.rebalanceMs),
+    }).run()
+    expect(result.totals).toMatchObject({messages: 3, startMs: 0, endMs: 300, rebalanceMs: 100 + 100})
+    expect(rows).toEqual([100, 0, 100])
   })
 
   it('reports an interval row after each --reporting-interval that saw records', async () => {
@@ -71,6 +83,27 @@ describe('ConsumerPerfRun', () => {
     const source = scripted([[record('a')], [record('b')], [record('c')]])
     await new ConsumerPerfRun(source, {messages: 3, timeoutMs: 10_000, reportingIntervalMs: 0, onInterval: (row) => rows.push(row.messages)}).run()
     expect(rows).toEqual([1, 2, 3])
+  })
+})
+
+describe('RebalanceTimer', () => {
+  it('runs from the start until the first assignment, and again from losing the last partition', () => {
+    let now = 1_000
+    const timer = new RebalanceTimer(() => now)
+    now = 1_250
+    timer.assigned([{topic: 't', partition: 0}, {topic: 't', partition: 1}])
+    now = 2_000
+    timer.revoked([{topic: 't', partition: 0}])
+    now = 2_100
+    timer.assigned([{topic: 't', partition: 2}])
+    expect(timer.total).toBe(250)
+    now = 3_000
+    timer.revoked([{topic: 't', partition: 1}, {topic: 't', partition: 2}])
+    now = 3_040
+    timer.assigned([])
+    expect(timer.total).toBe(290)
+    expect(timer.takeInterval()).toBe(290)
+    expect(timer.takeInterval()).toBe(0)
   })
 })
 
