@@ -1,9 +1,8 @@
-import {KbusCommand} from '../../src/cli/base-command.js'
-import {runMode} from '../../src/cli/mode-flags.js'
+import {ModeCommand} from '../../src/cli/mode-flags.js'
 
 const MODES = {describe: 'configs:describe', alter: 'configs:alter'}
 
-export default class Configs extends KbusCommand {
+export default class Configs extends ModeCommand {
   static override summary = "Describe and alter topic and broker configs, with kafka-configs' action flags"
   static override description =
     'Accepts the kafka-configs.sh form (--describe or --alter plus their flags) and runs the matching `kbus configs <action>` subcommand.'
@@ -14,12 +13,5 @@ export default class Configs extends KbusCommand {
     '<%= config.bin %> configs --alter --topic orders --delete-config retention.ms',
   ]
 
-  static override strict = false
-
-  async run(): Promise<void> {
-    // The subcommand parses these arguments; parsing Kafka's action flags here would refuse them.
-    // Telling oclif so keeps its "did not parse" warning (NODE_ENV=development/test) quiet.
-    this.parsed = true
-    await runMode(this.config, this.argv, MODES)
-  }
+  protected readonly modes = MODES
 }

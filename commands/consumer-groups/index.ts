@@ -1,5 +1,4 @@
-import {KbusCommand} from '../../src/cli/base-command.js'
-import {runMode} from '../../src/cli/mode-flags.js'
+import {ModeCommand} from '../../src/cli/mode-flags.js'
 
 const MODES = {
   list: 'consumer-groups:list',
@@ -9,7 +8,7 @@ const MODES = {
   'delete-offsets': 'consumer-groups:delete-offsets',
 }
 
-export default class ConsumerGroups extends KbusCommand {
+export default class ConsumerGroups extends ModeCommand {
   static override summary = "List, describe, reset and delete consumer groups, with kafka-consumer-groups' action flags"
   static override description =
     'Accepts the kafka-consumer-groups.sh form (one of --list, --describe, --delete, --reset-offsets, --delete-offsets plus their flags) and runs the matching `kbus consumer-groups <action>` subcommand.'
@@ -22,9 +21,5 @@ export default class ConsumerGroups extends KbusCommand {
     '<%= config.bin %> consumer-groups --delete --group billing',
   ]
 
-  static override strict = false
-
-  async run(): Promise<void> {
-    await runMode(this.config, this.argv, MODES)
-  }
+  protected readonly modes = MODES
 }

@@ -1,5 +1,4 @@
-import {KbusCommand} from '../../src/cli/base-command.js'
-import {runMode} from '../../src/cli/mode-flags.js'
+import {ModeCommand} from '../../src/cli/mode-flags.js'
 
 const MODES = {
   create: 'topics:create',
@@ -9,7 +8,7 @@ const MODES = {
   delete: 'topics:delete',
 }
 
-export default class Topics extends KbusCommand {
+export default class Topics extends ModeCommand {
   static override summary = "Create, list, describe, alter and delete topics, with kafka-topics' action flags"
   static override description =
     'Accepts the kafka-topics.sh form (one of --create, --list, --describe, --alter, --delete plus their flags) and runs the matching `kbus topics <action>` subcommand.'
@@ -22,12 +21,5 @@ export default class Topics extends KbusCommand {
     '<%= config.bin %> topics --delete --topic orders',
   ]
 
-  static override strict = false
-
-  async run(): Promise<void> {
-    // The subcommand parses these arguments; parsing Kafka's action flags here would refuse them.
-    // Telling oclif so keeps its "did not parse" warning (NODE_ENV=development/test) quiet.
-    this.parsed = true
-    await runMode(this.config, this.argv, MODES)
-  }
+  protected readonly modes = MODES
 }

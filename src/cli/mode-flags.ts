@@ -4,6 +4,7 @@
  * the rest of the command line to the subcommand, so both spellings work everywhere.
  */
 import type {Config} from '@oclif/core'
+import {KbusCommand} from './base-command.js'
 import {UsageError} from './errors.js'
 
 /** Action flag (without dashes) → the subcommand id that implements it. */
@@ -47,4 +48,20 @@ export function resolveMode(argv: readonly string[], modes: ModeTable): Resolved
 export async function runMode(config: Config, argv: readonly string[], modes: ModeTable): Promise<void> {
   const {commandId, argv: rest} = resolveMode(argv, modes)
   await config.runCommand(commandId, rest)
+}
+
+/**
+ * The command behind `kbus topics --create …` and friends: it leaves every argument to the
+ * subcommand its action flag names.
+ */
+export abstract class ModeCommand extends KbusCommand {
+  static override strict = false
+  protected abstract readonly modes: ModeTable
+
+  async run(): Promise<void> {
+    // Parsing Kafka's action flags here would refuse them; telling oclif the subcommand parses
+    // them keeps its "did not parse" warning (NODE_ENV=development/test) quiet.
+    this.parsed = true
+    await runMode(this.config, this.argv, this.modes)
+  }
 }
