@@ -12,7 +12,7 @@ import type {BrokerCore} from '../broker-core.js'
 import {CloseConnection} from '../errors.js'
 import {defineHandler} from '../handler.js'
 import {LEADER_EPOCH} from '../partition.js'
-import {validateProducedRecords} from '../produce-validation.js'
+import {type RecordsProblem, validateProducedRecords} from '../produce-validation.js'
 import {recompressFor} from '../recompress.js'
 import type {TopicSettings} from '../topic-configs.js'
 
@@ -63,29 +63,11 @@ async function produceToPartition(
   const topic = broker.topics.get(topicName)
   const partition = topic?.partitions[index]
   if (!topic || !partition) return failure(index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-  const {settings} = topic
-  const problem = validateProducedRecords(records, {
-    maxMessageBytes: settings.maxMessageBytes,
-    segmentBytes: settings.segmentBytes,
-    version,
-  })
-  if (problem) return failure(index, problem.errorCode, problem.message)
-  if (settings.cleanupPolicy.includes('compact') && hasKeylessRecord(records!))
-    return failure(index, ErrorCode.INVALID_RECORD, `Compacted topic cannot accept message without key in topic partition ${topicName}-${index}.`)
-  const received = readBatchHeader(records!)
-  if (!settings.logAppendTime) {
-    const problem = timestampProblem(received, settings, Date.now())
-    if (problem) return failure(index, ErrorCode.INVALID_TIMESTAMP, problem)
-  }
-  let batch: Buffer
-  try {
-    batch = recompressFor(settings.compressionType, records!)
-  } catch (error) {
-    return failure(index, ErrorCode.CORRUPT_MESSAGE, (error as Error).message)
-  }
-  const header = batch === records ? received : readBatchHeader(batch)
-  const idempotent = header.producerId >= 0
-  if (idempotent) {
+  const prepared = prepareBatch(records, topic.settings, `${topicName}-${index}`, version)
+  if ('errorCode' in prepared) return failure(index, prepared.errorCode, prepared.message)
+  const {batch, header} = prepared
+
+  if (header.producerId >= 0) {
     const sequence = partition.producers.check(header)
     if (sequence.kind === 'error') return failure(index, sequence.errorCode, sequence.message)
     if (sequence.kind === 'duplicate') {
@@ -99,8 +81,8 @@ async function produceToPartition(
     partition.producers.record(header, partition.log.logEndOffset)
   }
   writePartitionLeaderEpoch(batch, LEADER_EPOCH)
-  const logAppendTimeMs = settings.logAppendTime ? Date.now() : -1
-  if (settings.logAppendTime) stampLogAppendTime(batch, logAppendTimeMs)
+  const logAppendTimeMs = topic.settings.logAppendTime ? Date.now() : -1
+  if (topic.settings.logAppendTime) stampLogAppendTime(batch, logAppendTimeMs)
   try {
     const {baseOffset} = await partition.append(batch, durable)
     return {
@@ -111,6 +93,38 @@ async function produceToPartition(
     if (error instanceof KafkaError) return failure(index, error.code, error.message)
     broker.logger.error(`Append to ${topicName}-${index} failed: ${(error as Error).message}`)
     return failure(index, ErrorCode.KAFKA_STORAGE_ERROR)
+  }
+}
+
+/**
+ * Everything the topic asks of a batch before it is stored: Kafka's header checks, keys on a
+ * compacted topic, the timestamp bounds, and the topic's compression.type.
+ */
+function prepareBatch(
+  records: Buffer | null,
+  settings: TopicSettings,
+  partitionName: string,
+  version: number,
+): {batch: Buffer; header: BatchHeader} | RecordsProblem {
+  const problem = validateProducedRecords(records, {
+    maxMessageBytes: settings.maxMessageBytes,
+    segmentBytes: settings.segmentBytes,
+    version,
+  })
+  if (problem) return problem
+  const received = records!
+  if (settings.cleanupPolicy.includes('compact') && hasKeylessRecord(received))
+    return {errorCode: ErrorCode.INVALID_RECORD, message: `Compacted topic cannot accept message without key in topic partition ${partitionName}.`}
+  const header = readBatchHeader(received)
+  if (!settings.logAppendTime) {
+    const outside = timestampProblem(header, settings, Date.now())
+    if (outside) return {errorCode: ErrorCode.INVALID_TIMESTAMP, message: outside}
+  }
+  try {
+    const batch = recompressFor(settings.compressionType, received)
+    return {batch, header: batch === received ? header : readBatchHeader(batch)}
+  } catch (error) {
+    return {errorCode: ErrorCode.CORRUPT_MESSAGE, message: (error as Error).message}
   }
 }
 
