@@ -67,8 +67,8 @@ export function describeError(error: unknown): ErrorReport {
   if (isOclifError(error)) {
     const usage = 'parse' in error
     return {
-      message: error.message,
-      hint: usage && !error.message.includes('--help') ? 'See more help with --help.' : undefined,
+      message: oneLine(error.message),
+      hint: usage || error.message.includes('--help') ? 'See more help with --help.' : undefined,
       exitCode: usage ? ExitCode.usage : (error.oclif.exit ?? ExitCode.failure),
       code: typeof error.code === 'string' ? error.code : undefined,
       unexpected: false,
@@ -87,6 +87,18 @@ export function describeError(error: unknown): ErrorReport {
   // A typed error from a lower layer (config, storage, client): its message is written for users.
   const code = (error as {code?: unknown}).code
   return {message, exitCode: ExitCode.failure, code: typeof code === 'string' ? code : undefined, unexpected: false}
+}
+
+/**
+ * oclif words some parse errors over several lines ("The following error occurred:" then the
+ * problem); a user's mistake gets one line naming it.
+ */
+function oneLine(message: string): string {
+  const lines = message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !/^The following errors? occurred:$|^See more help with --help/.test(line))
+  return lines.map((line, i) => (i < lines.length - 1 && !/[.:]$/.test(line) ? `${line}:` : line)).join(' ')
 }
 
 /** JavaScript's own errors mean kbus itself went wrong, whatever the input. */
