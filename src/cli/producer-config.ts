@@ -2,9 +2,10 @@
  * The console producer's settings, merged as Kafka's ConsoleProducer does: --producer.config
  * file, then --producer-property, then the tool's shortcut flags (--timeout, --batch-size, …),
  * which win when given and otherwise only fill in what is unset — so linger.ms falls back to
- * the tool's 1000 ms, not the library's default.
+ * the tool's 1000 ms, not the library's default. Idempotence follows Kafka's ProducerConfig: on
+ * by default, quietly off when acks or retries rule it out, an error when asked for against them.
  */
-import type {ProducerOptions} from '../client/producer.js'
+import {MAX_IN_FLIGHT_FOR_IDEMPOTENCE, type ProducerOptions} from '../client/producer.js'
 import {compressionByName} from '../protocol/compression.js'
 import {KafkaError} from '../protocol/errors.js'
 import type {Compression} from '../protocol/record-batch.js'
@@ -39,19 +40,59 @@ export function mergeProducerProperties(
 }
 
 export function producerOptions(properties: ReadonlyMap<string, string>): ProducerOptions {
+  if (properties.has('transactional.id'))
+    throw new UsageError(
+      'transactional.id is not supported: kbus does not implement transactions.',
+      'Remove transactional.id; enable.idempotence=true (the default) still writes each record exactly once per send.',
+    )
+  const acks = acksOf(properties.get('acks') ?? '-1')
+  const retries = integerProperty(properties, 'retries', {min: 0})
+  const maxInFlight = integerProperty(properties, 'max.in.flight.requests.per.connection', {min: 1})
   return {
-    acks: acksOf(properties.get('acks') ?? '-1'),
+    acks,
     lingerMs: integerProperty(properties, 'linger.ms', {min: 0}),
     batchSize: integerProperty(properties, 'batch.size', {min: 0}),
     maxRequestSize: integerProperty(properties, 'max.request.size', {min: 0}),
-    retries: integerProperty(properties, 'retries', {min: 0}),
+    retries,
     retryBackoffMs: integerProperty(properties, 'retry.backoff.ms', {min: 0}),
     requestTimeoutMs: integerProperty(properties, 'request.timeout.ms', {min: 0}),
     deliveryTimeoutMs: integerProperty(properties, 'delivery.timeout.ms', {min: 0}),
-    maxInFlight: integerProperty(properties, 'max.in.flight.requests.per.connection', {min: 1}),
+    maxInFlight,
     bufferMemory: integerProperty(properties, 'buffer.memory', {min: 0}),
     compression: compressionOf(properties.get('compression.type') ?? 'none'),
+    idempotent: idempotenceOf(properties.get('enable.idempotence'), {acks, retries, maxInFlight}),
   }
+}
+
+/**
+ * Kafka's rules (ProducerConfig): idempotence is the default, dropped without a word when
+ * retries=0 or acks is not all, unless enable.idempotence was set, which makes those an error;
+ * more than five requests in flight is an error either way. `retries` and `maxInFlight` are
+ * undefined when unset (Kafka's defaults are above 0 and at most 5).
+ */
+export function idempotenceOf(
+  setting: string | undefined,
+  config: {acks: -1 | 0 | 1; retries: number | undefined; maxInFlight: number | undefined},
+): boolean {
+  if (setting !== undefined && !/^\s*(true|false)\s*$/i.test(setting))
+    throw new UsageError(`Invalid value ${setting} for configuration enable.idempotence: Expected value to be either true or false`)
+  if (setting !== undefined && setting.trim().toLowerCase() === 'false') return false
+  const asked = setting !== undefined
+  let enabled = true
+  if (config.retries === 0) {
+    if (asked) throw new UsageError('Must set retries to non-zero when using the idempotent producer.')
+    enabled = false
+  }
+  if (config.acks !== -1) {
+    if (asked) throw new UsageError('Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence.')
+    enabled = false
+  }
+  if (config.maxInFlight !== undefined && config.maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE)
+    throw new UsageError(
+      `To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most ${MAX_IN_FLIGHT_FOR_IDEMPOTENCE}. Current value is ${config.maxInFlight}.`,
+      'Or set enable.idempotence=false.',
+    )
+  return enabled
 }
 
 function acksOf(text: string): -1 | 0 | 1 {

@@ -1,8 +1,10 @@
 /**
  * The producer's buffer: records gathered into one open batch per partition until the batch is
  * full (batch.size) or has waited linger.ms, then sealed and queued for sending in order. Pure
- * bookkeeping with the clock passed in, so the size and linger rules test without sockets.
+ * bookkeeping with the clock passed in, so the size, linger and in-flight rules test without
+ * sockets.
  */
+import {incrementSequence} from './idempotence.js'
 import type {RecordHeader} from './types.js'
 
 export interface PendingRecord {
@@ -25,13 +27,19 @@ export interface Batch {
   attempts: number
   /** Not before this time (retry backoff). */
   notBefore: number
+  /**
+   * The idempotent producer's sequence number for the first record, stamped when the batch first
+   * goes out and kept across retries so the broker recognises a batch it already wrote; -1 none.
+   */
+  baseSequence: number
 }
 
 interface PartitionQueue {
   open: Batch | undefined
+  /** Waiting to be sent, oldest records first. */
   sealed: Batch[]
-  /** A batch of this partition is at the broker: the next waits, so retries cannot reorder records. */
-  inFlight: boolean
+  /** Batches of this partition at the broker now. */
+  inFlight: number
 }
 
 /** RecordBatch v2 header bytes (Kafka's RECORD_BATCH_OVERHEAD). */
@@ -68,9 +76,15 @@ export class RecordAccumulator {
   /** Record bytes held here and in flight; the producer compares it to buffer.memory. */
   bufferedBytes = 0
 
+  /**
+   * `maxInFlightPerPartition`: 1 unless the producer is idempotent. Without sequence numbers a
+   * retried batch could land behind the next one; with them the broker refuses anything out of
+   * order, so up to max.in.flight.requests.per.connection batches of a partition may be out.
+   */
   constructor(
     private readonly batchSize: number,
     private readonly lingerMs: number,
+    private readonly maxInFlightPerPartition = 1,
   ) {}
 
   /**
@@ -87,7 +101,7 @@ export class RecordAccumulator {
     const queue = this.queue(topic, partition)
     let sealed: Batch | undefined
     if (this.wouldSeal(topic, partition, size)) sealed = this.seal(queue)
-    queue.open ??= {topic, partition, records: [], bytes: 0, createdAt: now, attempts: 0, notBefore: 0}
+    queue.open ??= {topic, partition, records: [], bytes: 0, createdAt: now, attempts: 0, notBefore: 0, baseSequence: -1}
     queue.open.records.push(record)
     queue.open.bytes += size
     this.bufferedBytes += size
@@ -97,9 +111,10 @@ export class RecordAccumulator {
 
   /**
    * Seals open batches that have lingered long enough (all of them when `flushing`) and returns
-   * every sealed batch the broker may take now: the head of each partition's queue, and only
-   * while no other batch of that partition is in flight, so a partition's batches land in order
-   * even when one is retried or split. Sealed batches are reported through `onSeal`.
+   * every sealed batch the broker may take now: the head of each partition's queue while fewer
+   * than the allowed number of that partition's batches are in flight. A batch that already
+   * carries a sequence number is going out again and waits until none are, so resent batches
+   * reach the broker in sequence order. Sealed batches are reported through `onSeal`.
    */
   ready(now: number, flushing: boolean, onSeal: (batch: Batch) => void): Batch[] {
     const heads: Batch[] = []
@@ -108,33 +123,56 @@ export class RecordAccumulator {
         if (!queue) continue
         if (queue.open && (flushing || now - queue.open.createdAt >= this.lingerMs)) onSeal(this.seal(queue)!)
         const head = queue.sealed[0]
-        if (head && !queue.inFlight && head.notBefore <= now) heads.push(head)
+        if (!head || head.notBefore > now) continue
+        const room = head.baseSequence >= 0 ? queue.inFlight === 0 : queue.inFlight < this.maxInFlightPerPartition
+        if (room) heads.push(head)
       }
     }
     return heads
   }
 
-  /** Takes a batch returned by `ready` out of its queue, to be sent; its partition waits for it. */
+  /** Takes a batch returned by `ready` out of its queue, to be sent; it counts as in flight. */
   take(batch: Batch): void {
     const queue = this.queue(batch.topic, batch.partition)
     if (queue.sealed[0] === batch) queue.sealed.shift()
     else queue.sealed.splice(queue.sealed.indexOf(batch), 1)
-    queue.inFlight = true
+    queue.inFlight++
   }
 
-  /** Puts batches back at the front of their partition's queue (a retry, or the halves of a split). */
-  requeue(batches: Batch[]): void {
-    for (let index = batches.length - 1; index >= 0; index--) {
-      const queue = this.queue(batches[index].topic, batches[index].partition)
-      queue.sealed.unshift(batches[index])
-      queue.inFlight = false
+  /** Seals and takes every batch still waiting, for a producer that can send nothing more. */
+  takeAll(): Batch[] {
+    const taken: Batch[] = []
+    for (const partitions of this.queues.values())
+      for (const queue of partitions) {
+        if (!queue) continue
+        this.seal(queue)
+        for (const batch of [...queue.sealed]) {
+          this.take(batch)
+          taken.push(batch)
+        }
+      }
+    return taken
+  }
+
+  /**
+   * A sent batch comes back to be sent again: itself (a retry) or `replacements` (the halves of
+   * a split). They go back in record order, ahead of later batches of their partition, whatever
+   * order their answers arrived in.
+   */
+  requeue(sent: Batch, replacements: Batch[] = [sent]): void {
+    const queue = this.queue(sent.topic, sent.partition)
+    queue.inFlight--
+    for (const batch of replacements) {
+      const first = batch.records[0].seq
+      const at = queue.sealed.findIndex((queued) => queued.records[0].seq > first)
+      queue.sealed.splice(at < 0 ? queue.sealed.length : at, 0, batch)
     }
   }
 
-  /** A batch left the producer for good (acknowledged or failed): its partition may send again. */
+  /** A sent batch left the producer for good (acknowledged or failed). */
   release(batch: Batch): void {
     this.bufferedBytes -= batch.bytes
-    this.queue(batch.topic, batch.partition).inFlight = false
+    this.queue(batch.topic, batch.partition).inFlight--
   }
 
   /** When the next open batch's linger runs out, or of a backed-off retry; undefined if none. */
@@ -167,21 +205,26 @@ export class RecordAccumulator {
     }
     let queue = partitions[partition]
     if (!queue) {
-      queue = {open: undefined, sealed: [], inFlight: false}
+      queue = {open: undefined, sealed: [], inFlight: 0}
       partitions[partition] = queue
     }
     return queue
   }
 }
 
-/** Splits a batch the broker found too large into two halves that keep the records' order. */
+/**
+ * Splits a batch the broker found too large into two halves that keep the records' order. A
+ * sequenced batch's halves share its sequence range, so the batches after it keep theirs.
+ */
 export function splitBatch(batch: Batch, sizeOf: (record: PendingRecord) => number): [Batch, Batch] {
   const middle = Math.ceil(batch.records.length / 2)
-  const half = (records: PendingRecord[]): Batch => ({
+  const half = (records: PendingRecord[], baseSequence: number): Batch => ({
     ...batch,
     records,
     bytes: records.reduce((sum, record) => sum + sizeOf(record), 0),
     attempts: 0,
+    baseSequence,
   })
-  return [half(batch.records.slice(0, middle)), half(batch.records.slice(middle))]
+  const secondSequence = batch.baseSequence < 0 ? -1 : incrementSequence(batch.baseSequence, middle)
+  return [half(batch.records.slice(0, middle), batch.baseSequence), half(batch.records.slice(middle), secondSequence)]
 }

@@ -5,6 +5,12 @@
  * Retriable errors are retried after retry.backoff.ms; a batch the broker finds too large is
  * split in half until single records remain. `send` is synchronous and allocation-light so a
  * million piped lines cost no per-record promises; `flush` reports what failed.
+ *
+ * Idempotent (enable.idempotence): a producer id from InitProducerId and per-partition sequence
+ * numbers on every batch, so a retry of a batch the broker already wrote is not written twice,
+ * and up to max.in.flight batches per partition at once. A gap in the sequence (a sequenced
+ * batch failed for good, or the broker lost the producer's sequence) bumps the epoch once
+ * nothing is in flight, and every partition starts over at 0, as Kafka's producer does.
  */
 import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
 import {Produce} from '../protocol/messages/00-produce.js'
@@ -13,6 +19,8 @@ import type {Input, RequestOf} from '../protocol/schema.js'
 import {encodeRecordBatch} from '../protocol/records.js'
 import {BATCH_OVERHEAD, type Batch, estimateRecordSize, type PendingRecord, RecordAccumulator, splitBatch} from './accumulator.js'
 import type {Cluster, TopicMetadata} from './cluster.js'
+import {ConnectionError} from './errors.js'
+import {initProducerId, SequenceTracker} from './idempotence.js'
 import {partitionForKey, StickyPartitioner} from './partitioner.js'
 import type {ProducerRecord} from './types.js'
 import {withDefaults} from './with-defaults.js'
@@ -36,6 +44,11 @@ export interface ProducerOptions {
   deliveryTimeoutMs?: number
   /** Let the broker create a missing topic (Metadata AllowAutoTopicCreation). */
   autoCreateTopics?: boolean
+  /**
+   * enable.idempotence: a producer id and sequence numbers on every batch. Needs acks=-1 and
+   * maxInFlight ≤ 5 (the broker remembers a producer's last five batches).
+   */
+  idempotent?: boolean
   /**
    * Called once per acknowledged batch (acks=0: once written) with its records, each carrying
    * its send position and CreateTime, so a caller can time deliveries without a promise each.
@@ -72,8 +85,12 @@ const DEFAULTS = {
   bufferMemory: 33_554_432,
   deliveryTimeoutMs: 120_000,
   autoCreateTopics: true,
+  idempotent: false,
   onAcknowledged: () => {},
 } as const
+
+/** The broker keeps the last five batches of each producer: more in flight could not be deduplicated. */
+export const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5
 
 /** The client-side wait for an answer also covers a broker that vanished: never below this. */
 const MIN_NETWORK_TIMEOUT_MS = 30_000
@@ -88,6 +105,14 @@ export class Producer {
   private readonly sticky = new StickyPartitioner()
   private readonly topics = new Map<string, TopicState>()
   private readonly inFlightPerNode = new Map<number, number>()
+  private requestsInFlight = 0
+  /** Set when idempotent. */
+  private readonly sequences: SequenceTracker | undefined
+  private fetchingProducerId = false
+  /** The epoch must be bumped before anything more goes out (once nothing is in flight). */
+  private epochBumpPending = false
+  /** Why nothing more can be sent (the producer id could not be had); every record fails with it. */
+  private fatal: Error | undefined
   private sent = 0
   /** Records sent and not yet acknowledged or failed. */
   private outstanding = 0
@@ -106,7 +131,17 @@ export class Producer {
     options: ProducerOptions = {},
   ) {
     this.options = withDefaults(DEFAULTS as Required<ProducerOptions>, options)
-    this.accumulator = new RecordAccumulator(this.options.batchSize, this.options.lingerMs)
+    const {idempotent, acks, maxInFlight} = this.options
+    if (idempotent && acks !== -1) throw new RangeError('Must set acks to all in order to use the idempotent producer.')
+    if (idempotent && maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE)
+      throw new RangeError(`To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most ${MAX_IN_FLIGHT_FOR_IDEMPOTENCE}.`)
+    this.sequences = idempotent ? new SequenceTracker() : undefined
+    this.accumulator = new RecordAccumulator(this.options.batchSize, this.options.lingerMs, idempotent ? maxInFlight : 1)
+  }
+
+  /** The producer id and epoch batches carry now (idempotent, once InitProducerId has answered). */
+  get producerIdentity(): {producerId: number; producerEpoch: number} | undefined {
+    return this.sequences?.identity
   }
 
   /** Fetches (and, if allowed, creates) a topic's metadata before any record is sent to it. */
@@ -244,10 +279,15 @@ export class Producer {
   }
 
   private drain(): void {
+    if (this.fatal) {
+      for (const batch of this.accumulator.takeAll()) this.failBatch(batch, this.fatal)
+      return
+    }
+    if (this.sequences && !this.readyToSendIdempotently(this.sequences)) return
     const now = Date.now()
     const flushing = this.flushing > 0
     let progress = true
-    while (progress) {
+    while (progress && !this.epochBumpPending) {
       progress = false
       const byNode = new Map<number, Batch[]>()
       for (const batch of this.accumulator.ready(now, flushing, (sealed) => this.batchSealed(sealed))) {
@@ -269,8 +309,51 @@ export class Producer {
         progress = true
       }
     }
+    // A batch that expired above left a gap: the next drain bumps the epoch (or waits to).
+    if (this.epochBumpPending) this.scheduleDrain()
     const next = this.accumulator.nextDeadline()
     if (next !== undefined) this.scheduleDrain(Math.max(1, next - now))
+  }
+
+  /**
+   * Idempotent sending needs a producer id, and a pending epoch bump waits for every request in
+   * flight to come back first: a batch of the old epoch landing after one of the new would be
+   * refused. Starts whichever is due; false while batches must wait.
+   */
+  private readyToSendIdempotently(sequences: SequenceTracker): boolean {
+    if (this.epochBumpPending) {
+      if (this.requestsInFlight > 0) return false
+      this.epochBumpPending = false
+      sequences.bumpEpoch()
+    }
+    if (sequences.identity) return true
+    if (!this.fetchingProducerId) {
+      this.fetchingProducerId = true
+      void this.fetchProducerId(sequences).finally(() => {
+        this.fetchingProducerId = false
+        this.scheduleDrain()
+      })
+    }
+    return false
+  }
+
+  /** InitProducerId, asked again after retriable failures until delivery.timeout.ms runs out. */
+  private async fetchProducerId(sequences: SequenceTracker): Promise<void> {
+    const deadline = Date.now() + this.options.deliveryTimeoutMs
+    for (;;) {
+      try {
+        const connection = await this.cluster.anyBroker()
+        sequences.begin(await initProducerId(connection, Math.max(this.options.requestTimeoutMs, MIN_NETWORK_TIMEOUT_MS)))
+        return
+      } catch (error) {
+        const retriable = error instanceof ConnectionError || (error instanceof KafkaError && isRetriable(error.code))
+        if (!retriable || Date.now() + this.options.retryBackoffMs >= deadline) {
+          this.fatal = error as Error
+          return
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryBackoffMs))
+      }
+    }
   }
 
   /** One Produce request to `node`: a batch per partition, as many as fit in max.request.size. */
@@ -278,10 +361,19 @@ export class Producer {
     const batches: Batch[] = []
     const encoded: Buffer[] = []
     let size = 0
+    const identity = this.sequences?.identity
     for (const batch of candidates) {
-      const bytes = encodeRecordBatch({records: batch.records, compression: this.options.compression})
+      const baseSequence = batch.baseSequence >= 0 || !this.sequences ? batch.baseSequence : this.sequences.peek(batch.topic, batch.partition)
+      const bytes = encodeRecordBatch({
+        records: batch.records,
+        compression: this.options.compression,
+        producerId: identity?.producerId,
+        producerEpoch: identity?.producerEpoch,
+        baseSequence,
+      })
       if (batches.length > 0 && size + bytes.length > this.options.maxRequestSize) break
       this.accumulator.take(batch)
+      if (this.sequences && batch.baseSequence < 0) this.sequences.assign(batch)
       batch.attempts++
       batches.push(batch)
       encoded.push(bytes)
@@ -300,8 +392,10 @@ export class Producer {
       topicData: [...byTopic].map(([name, partitionData]) => ({name, partitionData})),
     }
     this.inFlightPerNode.set(node, (this.inFlightPerNode.get(node) ?? 0) + 1)
+    this.requestsInFlight++
     void this.exchange(node, body, batches).finally(() => {
       this.inFlightPerNode.set(node, (this.inFlightPerNode.get(node) ?? 1) - 1)
+      this.requestsInFlight--
       this.scheduleDrain()
     })
   }
@@ -330,7 +424,8 @@ export class Producer {
       const answer = answers.get(`${batch.topic}\0${batch.partition}`)
       if (!answer)
         this.handleFailure(batch, new KafkaError(ErrorCode.UNKNOWN_SERVER_ERROR, `The broker did not answer for ${batch.topic}-${batch.partition}.`), false)
-      else if (answer.errorCode === ErrorCode.NONE) this.settle(batch)
+      // The Java producer takes DUPLICATE_SEQUENCE_NUMBER as success too: the batch is there.
+      else if (answer.errorCode === ErrorCode.NONE || answer.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) this.settle(batch)
       else this.handleFailure(batch, new KafkaError(answer.errorCode, answer.errorMessage ?? undefined), false)
     }
   }
@@ -338,27 +433,47 @@ export class Producer {
   private handleFailure(batch: Batch, error: Error, network: boolean): void {
     const code = error instanceof KafkaError ? error.code : undefined
     if (code === ErrorCode.MESSAGE_TOO_LARGE && batch.records.length > 1) {
-      this.accumulator.requeue(splitBatch(batch, (r) => estimateRecordSize(r.key, r.value, r.headers)))
+      const halves = splitBatch(batch, (r) => estimateRecordSize(r.key, r.value, r.headers))
+      this.sequences?.replace(batch, halves)
+      this.accumulator.requeue(batch, halves)
       return
     }
-    const retriable = network || (code !== undefined && isRetriable(code))
+    const retriable = network || (code !== undefined && isRetriable(code)) || this.sequenceTrouble(batch, code)
     const expired = Date.now() - batch.createdAt >= this.options.deliveryTimeoutMs
     if (retriable && batch.attempts <= this.options.retries && !expired) {
       batch.notBefore = Date.now() + this.options.retryBackoffMs
-      this.accumulator.requeue([batch])
+      this.accumulator.requeue(batch)
       this.refreshLater(batch.topic)
       return
     }
     this.failBatch(batch, error)
   }
 
+  /**
+   * OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID are retried as Kafka's idempotent
+   * producer retries them. Behind an unacknowledged batch they only echo that batch's trouble:
+   * the batch goes again once the earlier one is through. For the oldest unacknowledged batch
+   * the broker has lost this producer's sequence: the epoch is bumped and sequences start over.
+   */
+  private sequenceTrouble(batch: Batch, code: number | undefined): boolean {
+    if (!this.sequences || (code !== ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && code !== ErrorCode.UNKNOWN_PRODUCER_ID)) return false
+    if (this.sequences.isOldestUnacknowledged(batch)) this.epochBumpPending = true
+    return true
+  }
+
   private failBatch(batch: Batch, error: Error): void {
     this.accumulator.release(batch)
+    if (this.sequences && batch.baseSequence >= 0) {
+      // Its sequence numbers will never reach the broker: the batches after it could not land.
+      this.sequences.finished(batch)
+      this.epochBumpPending = true
+    }
     for (const record of batch.records) this.recordFailure(record.seq, error)
     this.settled(batch.records.length)
   }
 
   private settle(batch: Batch): void {
+    this.sequences?.finished(batch)
     this.accumulator.release(batch)
     this.options.onAcknowledged(batch.records)
     this.settled(batch.records.length)

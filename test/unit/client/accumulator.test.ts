@@ -88,7 +88,7 @@ describe('RecordAccumulator', () => {
     const second = record('2')
     accumulator.append('t', 0, second, sizeOf(second), 0)
     batch.notBefore = 500
-    accumulator.requeue([batch])
+    accumulator.requeue(batch)
     expect(ready(accumulator, 100)).toEqual([])
     expect(accumulator.nextDeadline()).toBe(500)
     expect(ready(accumulator, 500)[0]).toBe(batch)
@@ -105,11 +105,90 @@ describe('RecordAccumulator', () => {
     const other = record('other')
     accumulator.append('t', 1, other, sizeOf(other), 0)
     expect(ready(accumulator, 0, true).map((batch) => batch.partition)).toEqual([1])
-    accumulator.requeue([sent])
+    accumulator.requeue(sent)
     expect(ready(accumulator, 0, true).find((batch) => batch.partition === 0)).toBe(sent)
     accumulator.take(sent)
     accumulator.release(sent)
     expect(ready(accumulator, 0, true).find((batch) => batch.partition === 0)?.records).toEqual([second])
+  })
+
+  it('lets up to the in-flight limit of one partition\'s batches out at once, in order', () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000, 3)
+    const sent: Batch[] = []
+    for (let i = 0; i < 5; i++) {
+      const r = record(`r${i}`)
+      accumulator.append('t', 0, r, sizeOf(r), 0)
+      const [head] = ready(accumulator, 0, true)
+      if (head) {
+        accumulator.take(head)
+        sent.push(head)
+      }
+    }
+    expect(sent.map((batch) => batch.records[0].value?.toString())).toEqual(['r0', 'r1', 'r2'])
+    expect(ready(accumulator, 0, true)).toEqual([])
+    accumulator.release(sent[0])
+    expect(ready(accumulator, 0, true)[0].records[0].value?.toString()).toBe('r3')
+  })
+
+  it('sends a sequenced batch again only once nothing of its partition is in flight, oldest first', () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000, 5)
+    const sent: Batch[] = []
+    for (let i = 0; i < 3; i++) {
+      const r = record(`r${i}`)
+      accumulator.append('t', 0, r, sizeOf(r), 0)
+      const [head] = ready(accumulator, 0, true)
+      accumulator.take(head)
+      head.baseSequence = i
+      sent.push(head)
+    }
+    const later = record('fresh')
+    accumulator.append('t', 0, later, sizeOf(later), 0)
+    // Answers come back in any order: the retries still queue by record order, ahead of new ones.
+    accumulator.requeue(sent[1])
+    expect(ready(accumulator, 0, true)).toEqual([])
+    accumulator.requeue(sent[2])
+    accumulator.requeue(sent[0])
+    const [first] = ready(accumulator, 0, true)
+    expect(first).toBe(sent[0])
+    accumulator.take(first)
+    expect(ready(accumulator, 0, true)).toEqual([])
+    accumulator.release(first)
+    expect(ready(accumulator, 0, true)[0]).toBe(sent[1])
+  })
+
+  it('puts the halves of a split batch back in its place', () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000)
+    for (const value of ['a', 'b', 'c', 'd']) {
+      const r = record(value)
+      accumulator.append('t', 0, r, sizeOf(r), 0)
+    }
+    const [whole] = ready(accumulator, 0, true)
+    accumulator.take(whole)
+    const next = record('e')
+    accumulator.append('t', 0, next, sizeOf(next), 0)
+    const halves = splitBatch(whole, sizeOf)
+    accumulator.requeue(whole, halves)
+    const order: string[] = []
+    for (let head = ready(accumulator, 0, true)[0]; head; head = ready(accumulator, 0, true)[0]) {
+      accumulator.take(head)
+      order.push(head.records.map((r) => r.value?.toString()).join(''))
+      accumulator.release(head)
+    }
+    expect(order).toEqual(['ab', 'cd', 'e'])
+    expect(accumulator.bufferedBytes).toBe(0)
+  })
+
+  it('hands over everything still waiting when the producer can send no more', () => {
+    const accumulator = new RecordAccumulator(16_384, 60_000)
+    for (const [partition, value] of [[0, 'a'], [1, 'b']] as const) {
+      const r = record(value)
+      accumulator.append('t', partition, r, sizeOf(r), 0)
+    }
+    const taken = accumulator.takeAll()
+    expect(taken.map((batch) => batch.partition).sort()).toEqual([0, 1])
+    for (const batch of taken) accumulator.release(batch)
+    expect(accumulator.bufferedBytes).toBe(0)
+    expect(ready(accumulator, 0, true)).toEqual([])
   })
 
   it('counts buffered bytes until batches are released', () => {
@@ -141,11 +220,24 @@ describe('estimateRecordSize', () => {
 describe('splitBatch', () => {
   it('splits into two ordered halves whose sizes add up', () => {
     const records = ['a', 'b', 'c', 'd', 'e'].map(record)
-    const batch: Batch = {topic: 't', partition: 0, records, bytes: records.reduce((s, r) => s + sizeOf(r), 0), createdAt: 0, attempts: 2, notBefore: 0}
+    const batch = batchOf(records, 2)
     const [left, right] = splitBatch(batch, sizeOf)
     expect([...left.records, ...right.records]).toEqual(records)
     expect(left.records).toHaveLength(3)
     expect(left.bytes + right.bytes).toBe(batch.bytes)
     expect(left.attempts).toBe(0)
+    expect([left.baseSequence, right.baseSequence]).toEqual([-1, -1])
+  })
+
+  it("gives a sequenced batch's halves its sequence range, wrapping past INT32_MAX", () => {
+    const records = ['a', 'b', 'c', 'd'].map(record)
+    const [left, right] = splitBatch({...batchOf(records), baseSequence: 2_147_483_646}, sizeOf)
+    expect(left.baseSequence).toBe(2_147_483_646)
+    expect(right.baseSequence).toBe(0)
   })
 })
+
+function batchOf(records: PendingRecord[], attempts = 0): Batch {
+  const bytes = records.reduce((s, r) => s + sizeOf(r), 0)
+  return {topic: 't', partition: 0, records, bytes, createdAt: 0, attempts, notBefore: 0, baseSequence: -1}
+}
