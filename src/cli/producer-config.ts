@@ -42,8 +42,7 @@ export function mergeProducerProperties(
 export function producerOptions(properties: ReadonlyMap<string, string>): ProducerOptions {
   if (properties.has('transactional.id'))
     throw new UsageError(
-      'transactional.id is not supported: kbus does not implement transactions.',
-      'Remove transactional.id; enable.idempotence=true (the default) still writes each record exactly once per send.',
+      'transactional.id is not supported: kbus does not implement transactions (remove it; the idempotent producer, on by default, needs none).',
     )
   const acks = acksOf(properties.get('acks') ?? '-1')
   const retries = integerProperty(properties, 'retries', {min: 0})
