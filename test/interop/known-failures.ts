@@ -3,8 +3,4 @@
  * the matrix and keeps the run green; a listed scenario that passes is flagged so its entry can be
  * deleted. Shrink this list as kbus improves; never add to it to hide a regression.
  */
-export const KNOWN_FAILURES: Readonly<Record<string, string>> = {
-  // kbus's own producer (src/client/producer.ts) sends no InitProducerId: with
-  // enable.idempotence=true its batches still carry producer id -1.
-  'kbus CLI/idempotent': "kbus's producer does not implement idempotence yet",
-}
+export const KNOWN_FAILURES: Readonly<Record<string, string>> = {}
