@@ -16,6 +16,7 @@ import {KbusReference} from './harness/kbus-reference.js'
 import {Matrix} from './harness/matrix.js'
 import {KNOWN_FAILURES} from './known-failures.js'
 import {type SuiteContext, scenarios} from './scenarios.js'
+import {writeCompatibilitySection} from './readme-table.mjs'
 
 /** Matrix columns, in the order the brief sets them up: fastest to fetch first. */
 const CLIENT_NAMES = ['kcat', 'kafkajs', 'confluent-kafka', 'java', 'kbus CLI'] as const
@@ -58,6 +59,7 @@ beforeAll(async () => {
 afterAll(async () => {
   const markdown = matrix.toMarkdown('kbus interop matrix')
   writeFileSync(MATRIX_FILE, markdown)
+  writeCompatibilitySection() // the README's table follows the matrix just written
   console.log(`\n${matrix.toText()}\n`)
   const c = matrix.counts()
   // The plain closing line CI reads; known failures count as neither passed nor failed.
