@@ -464,7 +464,7 @@ export class Producer {
   private failBatch(batch: Batch, error: Error): void {
     this.accumulator.release(batch)
     if (this.sequences && batch.baseSequence >= 0) {
-      // Its sequence numbers will never reach the broker: the batches after it could not land.
+      // A gap in the partition's sequence: the batches after it cannot land until the epoch is bumped.
       this.sequences.finished(batch)
       this.epochBumpPending = true
     }
