@@ -1,13 +1,14 @@
 /**
  * Apache Kafka 4.x from Maven Central: the tools behind kafka-topics, kafka-console-producer,
- * kafka-console-consumer and kafka-get-offsets, run as `java -cp <jars> <main class>` — the Java
+ * kafka-console-consumer, kafka-get-offsets, kafka-configs, kafka-delete-records and
+ * kafka-consumer-groups, run as `java -cp <jars> <main class>` — the Java
  * producer, consumer and Admin client underneath, exactly as a user's scripts drive them.
  */
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
-import {READ_TIMEOUT_MS, Unsupported} from '../harness/client.js'
+import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {LINE_READER_PROPERTIES, NULL_MARKER, producerLines} from '../harness/kbus-reference.js'
 import {ensureKafkaJava} from '../harness/peers.js'
 import {LongRunning, run, runOk} from '../harness/process.js'
@@ -22,6 +23,8 @@ const TOOLS = {
   getOffsets: 'org.apache.kafka.tools.GetOffsetShell',
   deleteRecords: 'org.apache.kafka.tools.DeleteRecordsCommand',
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
+  /** kafka-configs is still Scala, in kafka_2.13 (the broker's jar). */
+  configs: 'kafka.admin.ConfigCommand',
 }
 
 /** Splits the console consumer's fields; a control character no record in the suite contains. */
@@ -78,8 +81,10 @@ export class JavaClient implements InteropClient {
     await this.tool(TOOLS.topics, ['--bootstrap-server', this.bootstrap, '--alter', '--topic', topic, '--partitions', String(total)])
   }
 
-  async alterTopicConfig(): Promise<void> {
-    throw new Unsupported('kafka-configs (ConfigCommand) ships in kafka_2.13, the broker jar, which the suite does not fetch')
+  /** kafka-configs --alter --add-config: IncrementalAlterConfigs, the topic's other overrides kept. */
+  async alterTopicConfig(topic: string, name: string, value: string): Promise<void> {
+    await this.tool(TOOLS.configs, ['--bootstrap-server', this.bootstrap, '--entity-type', 'topics', '--entity-name', topic,
+      '--alter', '--add-config', `${name}=${value}`])
   }
 
   /** kafka-delete-records with its --offset-json-file. */
