@@ -292,11 +292,23 @@ export class Admin {
   /** ListOffsets for each partition at its leader, in the order asked. */
   async listOffsets(partitions: TopicPartitionRef[], query: OffsetQuery, opts: {isolationLevel?: 0 | 1} = {}): Promise<ListedOffset[]> {
     const timestamp = typeof query === 'object' ? query.timestamp : QUERY_TIMESTAMPS[query]
-    const answers = await this.perLeader(partitions, async (connection, topics) => {
+    return this.listOffsetsAt(partitions.map((p) => ({topic: p.topic, partition: p.partition, timestamp})), opts)
+  }
+
+  /** ListOffsets with a timestamp of its own per partition (-1 latest, -2 earliest, -3 max timestamp, or ms). */
+  async listOffsetsAt(
+    entries: Array<TopicPartitionRef & {timestamp: number}>,
+    opts: {isolationLevel?: 0 | 1} = {},
+  ): Promise<ListedOffset[]> {
+    const timestamps = new Map(entries.map((entry) => [partitionKey(entry), entry.timestamp]))
+    const answers = await this.perLeader(entries, async (connection, topics) => {
       const response = await connection.request(ListOffsets, {
         replicaId: -1,
         isolationLevel: opts.isolationLevel ?? 0,
-        topics: topics.map(([name, list]) => ({name, partitions: list.map((p) => ({partitionIndex: p.partition, timestamp}))})),
+        topics: topics.map(([name, list]) => ({
+          name,
+          partitions: list.map((p) => ({partitionIndex: p.partition, timestamp: timestamps.get(partitionKey(p))!})),
+        })),
         timeoutMs: DEFAULT_TIMEOUT_MS,
       })
       return response.topics.flatMap((topic) =>
@@ -310,8 +322,8 @@ export class Admin {
         })),
       )
     })
-    return partitions.map(
-      (p) => answers.get(partitionKey(p)) ?? {...p, offset: -1, timestamp: -1, leaderEpoch: -1, error: missingPartition(p)},
+    return entries.map(
+      (p) => answers.get(partitionKey(p)) ?? {topic: p.topic, partition: p.partition, offset: -1, timestamp: -1, leaderEpoch: -1, error: missingPartition(p)},
     )
   }
 

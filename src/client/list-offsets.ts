@@ -3,8 +3,8 @@
  * offset whose timestamp is at or after a given time. What the fetcher starts from, and what
  * consumer-groups computes lag and offset resets with.
  */
-import {ErrorCode, KafkaError} from '../protocol/errors.js'
-import {ListOffsets} from '../protocol/messages/02-list-offsets.js'
+import {KafkaError} from '../protocol/errors.js'
+import {Admin} from './admin.js'
 import type {Cluster} from './cluster.js'
 
 export const EARLIEST_TIMESTAMP = -2
@@ -34,42 +34,10 @@ export async function listOffsets(
   isolationLevel: 0 | 1 = 0,
 ): Promise<Map<string, OffsetAnswer>> {
   const result = new Map<string, OffsetAnswer>()
-  const byLeader = new Map<number, OffsetQuery[]>()
-  for (const query of queries) {
-    const leader = cluster.leaderOf(query.topic, query.partition)
-    if (leader < 0) throw new KafkaError(ErrorCode.LEADER_NOT_AVAILABLE, `No leader for ${query.topic}-${query.partition}.`)
-    let list = byLeader.get(leader)
-    if (!list) byLeader.set(leader, (list = []))
-    list.push(query)
+  for (const answer of await new Admin(cluster).listOffsetsAt([...queries], {isolationLevel})) {
+    if (answer.error)
+      throw new KafkaError(answer.error.code, `Listing offsets of ${answer.topic}-${answer.partition}: ${answer.error.message}`)
+    result.set(partitionKey(answer.topic, answer.partition), {offset: answer.offset, timestamp: answer.timestamp})
   }
-  await Promise.all(
-    [...byLeader].map(async ([leader, entries]) => {
-      const connection = await cluster.connectionTo(leader)
-      const topics = new Map<string, OffsetQuery[]>()
-      for (const entry of entries) {
-        let list = topics.get(entry.topic)
-        if (!list) topics.set(entry.topic, (list = []))
-        list.push(entry)
-      }
-      const response = await connection.request(ListOffsets, {
-        replicaId: -1,
-        isolationLevel,
-        topics: [...topics].map(([name, list]) => ({
-          name,
-          partitions: list.map((entry) => ({partitionIndex: entry.partition, timestamp: entry.timestamp})),
-        })),
-        timeoutMs: 30_000,
-      })
-      for (const topic of response.topics)
-        for (const partition of topic.partitions) {
-          if (partition.errorCode !== ErrorCode.NONE)
-            throw new KafkaError(
-              partition.errorCode,
-              `Listing offsets of ${topic.name}-${partition.partitionIndex}: ${new KafkaError(partition.errorCode).message}`,
-            )
-          result.set(partitionKey(topic.name, partition.partitionIndex), {offset: partition.offset, timestamp: partition.timestamp})
-        }
-    }),
-  )
   return result
 }
