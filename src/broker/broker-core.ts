@@ -2,6 +2,7 @@
 import type {ServerConfig} from '../config/server-config.js'
 import type {Logger} from '../daemon/logger.js'
 import type {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
+import type {GroupConfigs} from './group-configs.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
 import type {BrokerSettings} from './topic-configs.js'
 import type {TopicManager} from './topics.js'
@@ -19,6 +20,7 @@ export interface BrokerCore {
   readonly defaultReplicationFactor: number
   readonly brokerSetting: BrokerSettings
   readonly dynamicConfigs: DynamicBrokerConfigs
+  readonly groupConfigs: GroupConfigs
   readonly logger: Logger
   nextProducerId(): number
 }

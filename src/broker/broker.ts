@@ -21,6 +21,7 @@ import {GroupCoordinator} from './groups/coordinator.js'
 import {OffsetLog} from './groups/offset-log.js'
 import {MetaStore} from './meta-store.js'
 import {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
+import {GroupConfigs} from './group-configs.js'
 import {ConfigSource, type BrokerSettings} from './topic-configs.js'
 import {TopicManager} from './topics.js'
 
@@ -43,6 +44,7 @@ export class Broker implements BrokerCore {
     readonly topics: TopicManager,
     readonly groups: GroupCoordinator,
     readonly dynamicConfigs: DynamicBrokerConfigs,
+    readonly groupConfigs: GroupConfigs,
   ) {
     const [listener] = config.advertisedListeners
     this.advertised = {host: listener.host, port: listener.port}
@@ -81,7 +83,8 @@ export class Broker implements BrokerCore {
       opts.logger,
     )
     await groups.load()
-    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs)
+    const groupConfigs = await GroupConfigs.load(config.dataDir)
+    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs, groupConfigs)
   }
 
   get nodeId(): number {

@@ -6,13 +6,18 @@ import type {ServerConfig} from '../config/server-config.js'
 import {brokerConfigDef} from '../config/broker-configs.js'
 import {ErrorCode, KafkaError} from '../protocol/errors.js'
 import type {BrokerCore} from './broker-core.js'
+import {GROUP_CONFIGS, type GroupConfigs} from './group-configs.js'
 import {type DynamicBrokerConfigs, type DynamicScope, isDynamicBrokerConfig} from './dynamic-broker-configs.js'
 import {ConfigSource, type ConfigType, resolveTopicConfig, TOPIC_CONFIGS, topicConfigDef} from './topic-configs.js'
 
 export const enum ResourceType {
   Topic = 2,
   Broker = 4,
+  Group = 32,
 }
+
+/** DescribeConfigs' GROUP_CONFIG source. */
+const GROUP_CONFIG_SOURCE = 8
 
 /** DescribeConfigs' ConfigType numbers. */
 const CONFIG_TYPE: Record<ConfigType, number> = {boolean: 1, string: 2, int: 3, long: 5, double: 6, list: 7, class: 8, password: 9}
@@ -89,4 +94,22 @@ export function brokerScope(config: ServerConfig, resourceName: string): Dynamic
   if (resourceName !== String(config.nodeId))
     throw new KafkaError(ErrorCode.INVALID_REQUEST, `Unexpected broker id, expected ${config.nodeId} or empty string, but received ${resourceName}`)
   return 'broker'
+}
+
+/** A group's configs: its overrides (source GROUP_CONFIG) over Kafka's defaults. */
+export function describeGroupConfigs(groups: GroupConfigs, groupId: string, keys: string[] | null): DescribedConfig[] {
+  const overrides = groups.overrides(groupId)
+  return GROUP_CONFIGS.filter((def) => keys === null || keys.includes(def.name)).map((def) => {
+    const own = overrides[def.name]
+    return {
+      name: def.name,
+      value: own ?? def.defaultValue,
+      readOnly: false,
+      configSource: own === undefined ? ConfigSource.Default : GROUP_CONFIG_SOURCE,
+      isSensitive: false,
+      synonyms: [],
+      configType: def.name === 'share.auto.offset.reset' ? CONFIG_TYPE.string : CONFIG_TYPE.int,
+      documentation: null,
+    }
+  })
 }

@@ -4,7 +4,7 @@
  */
 import {ErrorCode, KafkaError} from '../../protocol/errors.js'
 import {DescribeConfigs} from '../../protocol/messages/32-describe-configs.js'
-import {describeBrokerConfigs, describeTopicConfigs, ResourceType} from '../config-resources.js'
+import {describeBrokerConfigs, describeGroupConfigs, describeTopicConfigs, ResourceType} from '../config-resources.js'
 import {defineHandler} from '../handler.js'
 
 export const describeConfigsHandler = defineHandler({
@@ -18,7 +18,9 @@ export const describeConfigsHandler = defineHandler({
             ? describeTopicConfigs(broker, resourceName, configurationKeys, request.includeSynonyms)
             : resourceType === ResourceType.Broker
               ? describeBrokerConfigs(broker.config, broker.dynamicConfigs, resourceName, configurationKeys, request.includeSynonyms)
-              : unsupported(resourceType)
+              : resourceType === ResourceType.Group
+                ? describeGroupConfigs(broker.groupConfigs, resourceName, configurationKeys)
+                : unsupported(resourceType)
         return {errorCode: ErrorCode.NONE, errorMessage: null, resourceType, resourceName, configs}
       } catch (error) {
         const errorCode = error instanceof KafkaError ? error.code : ErrorCode.UNKNOWN_SERVER_ERROR

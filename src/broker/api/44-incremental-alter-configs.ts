@@ -27,6 +27,8 @@ export const incrementalAlterConfigsHandler = defineHandler({
           for (const {name, configOperation, value} of resource.configs) {
             const topicDef = topicConfigDef(name)
             if (resourceType === ResourceType.Topic && !topicDef) throw invalidConfig(`Unknown topic config name: ${name}`)
+            if (resourceType === ResourceType.Group && (configOperation === APPEND || configOperation === SUBTRACT))
+              throw invalidConfig(`Config value append/subtract is not allowed for config key ${name}`)
             if (configOperation === DELETE) {
               delete next[name]
               continue

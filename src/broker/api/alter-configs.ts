@@ -29,6 +29,9 @@ export async function alterResource(
       const topic = broker.topics.get(resourceName)
       if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${resourceName}' does not exist.`)
       await broker.topics.setConfigs(resourceName, nextConfigs(topic.record.configs, ResourceType.Topic), validateOnly)
+    } else if (resourceType === ResourceType.Group) {
+      const next = nextConfigs(broker.groupConfigs.overrides(resourceName), ResourceType.Group)
+      await broker.groupConfigs.replace(resourceName, next, validateOnly)
     } else {
       throw new KafkaError(ErrorCode.INVALID_REQUEST, `kbus does not alter configs of resource type ${resourceType}`)
     }

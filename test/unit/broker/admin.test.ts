@@ -152,3 +152,27 @@ describe('cluster description', () => {
     expect(second.nextCursor).toBeNull()
   })
 })
+
+describe('group configs', () => {
+  const GROUP = 32
+  const describeGroup = async () => {
+    const response = await t.call(DescribeConfigs, 4, {resources: [{resourceType: GROUP, resourceName: 'g', configurationKeys: null}]})
+    return new Map(response.results[0].configs.map((c) => [c.name, c]))
+  }
+  const setGroup = (name: string, value: string) =>
+    t.call(IncrementalAlterConfigs, 1, {
+      resources: [{resourceType: GROUP, resourceName: 'g', configs: [{name, configOperation: 0, value}]}],
+    }).then((response) => response.responses[0])
+
+  it("keeps Kafka's group configs per group, checked and durable", async () => {
+    expect((await describeGroup()).get('consumer.session.timeout.ms')).toMatchObject({value: '45000', configSource: 5})
+    expect(await setGroup('consumer.session.timeout.ms', '50000')).toMatchObject({errorCode: 0})
+    expect(await setGroup('consumer.session.timeout.ms', '1000')).toMatchObject({
+      errorCode: ErrorCode.INVALID_CONFIG,
+      errorMessage: 'Invalid value 1000 for configuration consumer.session.timeout.ms: Value must be no less than 45000 and no more than 60000',
+    })
+    expect(await setGroup('group.bogus', '1')).toMatchObject({errorCode: ErrorCode.INVALID_CONFIG, errorMessage: 'Unknown group config name: group.bogus'})
+    await t.restart()
+    expect((await describeGroup()).get('consumer.session.timeout.ms')).toMatchObject({value: '50000', configSource: 8})
+  })
+})
