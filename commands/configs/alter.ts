@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {Admin, type ConfigChange, type ConfigResource} from '../../src/client/admin.js'
 import {KbusCommand} from '../../src/cli/base-command.js'
 import {openCluster} from '../../src/cli/client-session.js'
-import {checkedConfigFile, entityFlags, parseAddConfig, parseDeleteConfig, resolveEntity} from '../../src/cli/config-args.js'
+import {checkedConfigFile, entityFlags, parseAddConfig, parseDeleteConfig, resolveEntity, resourceTypeOf} from '../../src/cli/config-args.js'
 import {alterCompletedLine, dynamicSource} from '../../src/cli/config-render.js'
 import {CliError, UsageError} from '../../src/cli/errors.js'
 import {readPropertiesFile} from '../../src/config/properties.js'
@@ -54,7 +54,7 @@ export default class ConfigsAlter extends KbusCommand {
           : new Map<string, string>()
     const deletions = parseDeleteConfig(flags['delete-config'])
     const name = entity.name ?? ''
-    const resource: ConfigResource = {type: entity.type === 'topics' ? 'topic' : 'broker', name}
+    const resource: ConfigResource = {type: resourceTypeOf(entity.type), name}
 
     const cluster = openCluster(await this.brokerTarget(flags), {clientId: 'kbus-configs', version: this.config.version})
     try {

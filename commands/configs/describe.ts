@@ -1,8 +1,10 @@
 import {Flags} from '@oclif/core'
 import {Admin, type ConfigResource} from '../../src/client/admin.js'
+import type {Cluster} from '../../src/client/cluster.js'
+import {GroupAdmin} from '../../src/client/group-admin.js'
 import {KbusCommand} from '../../src/cli/base-command.js'
 import {openCluster} from '../../src/cli/client-session.js'
-import {type ConfigEntity, entityFlags, resolveEntity} from '../../src/cli/config-args.js'
+import {type ConfigEntity, entityFlags, resolveEntity, resourceTypeOf} from '../../src/cli/config-args.js'
 import {describeLines, type EntityConfigsJson, entityConfigsJson, singular} from '../../src/cli/config-render.js'
 import {CliError} from '../../src/cli/errors.js'
 
@@ -31,8 +33,8 @@ export default class ConfigsDescribe extends KbusCommand {
     const cluster = openCluster(await this.brokerTarget(flags), {clientId: 'kbus-configs', version: this.config.version})
     try {
       const admin = new Admin(cluster)
-      const names = await entityNames(admin, entity, flags.all)
-      const resources = names.map((name): ConfigResource => ({type: entity.type === 'topics' ? 'topic' : 'broker', name}))
+      const names = await entityNames(cluster, admin, entity, flags.all)
+      const resources = names.map((name): ConfigResource => ({type: resourceTypeOf(entity.type), name}))
       const described = await admin.describeConfigs(resources, {includeSynonyms: true})
       const failed = described.find((result) => result.error)
       if (failed?.error) throw failed.error
@@ -46,13 +48,17 @@ export default class ConfigsDescribe extends KbusCommand {
 }
 
 /** The entities to describe: the one named (if it exists), or every one of the type. */
-async function entityNames(admin: Admin, entity: ConfigEntity, all: boolean): Promise<string[]> {
+async function entityNames(cluster: Cluster, admin: Admin, entity: ConfigEntity, all: boolean): Promise<string[]> {
   const missing = (name: string) => new CliError(`The ${singular(entity.type)} '${name}' doesn't exist and doesn't have dynamic config.`)
   if (entity.type === 'topics') {
     if (entity.name === null) return admin.listTopics({includeInternal: true})
     // Kafka checks existence only without --all; with it, the broker's own error speaks.
     if (!all && !(await admin.listTopics({includeInternal: true})).includes(entity.name)) throw missing(entity.name)
     return [entity.name]
+  }
+  if (entity.type === 'groups') {
+    if (entity.name !== null) return [entity.name]
+    return (await new GroupAdmin(cluster).listGroups()).map((group) => group.groupId).sort()
   }
   const brokers = (await admin.brokerIds()).map(String)
   if (entity.name === null) return [...brokers, '']

@@ -97,17 +97,21 @@ export function brokerScope(config: ServerConfig, resourceName: string): Dynamic
 }
 
 /** A group's configs: its overrides (source GROUP_CONFIG) over Kafka's defaults. */
-export function describeGroupConfigs(groups: GroupConfigs, groupId: string, keys: string[] | null): DescribedConfig[] {
+export function describeGroupConfigs(groups: GroupConfigs, groupId: string, keys: string[] | null, synonyms: boolean): DescribedConfig[] {
   const overrides = groups.overrides(groupId)
   return GROUP_CONFIGS.filter((def) => keys === null || keys.includes(def.name)).map((def) => {
     const own = overrides[def.name]
+    const chain = [
+      ...(own === undefined ? [] : [{name: def.name, value: own, source: GROUP_CONFIG_SOURCE}]),
+      {name: def.name, value: def.defaultValue, source: ConfigSource.Default},
+    ]
     return {
       name: def.name,
       value: own ?? def.defaultValue,
       readOnly: false,
-      configSource: own === undefined ? ConfigSource.Default : GROUP_CONFIG_SOURCE,
+      configSource: chain[0].source,
       isSensitive: false,
-      synonyms: [],
+      synonyms: synonyms ? chain : [],
       configType: def.name === 'share.auto.offset.reset' ? CONFIG_TYPE.string : CONFIG_TYPE.int,
       documentation: null,
     }

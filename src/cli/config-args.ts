@@ -5,9 +5,15 @@
  * Kafka's rules and messages.
  */
 import {Flags} from '@oclif/core'
+import type {ConfigResource} from '../client/admin.js'
 import {UsageError} from './errors.js'
 
-export type EntityType = 'topics' | 'brokers'
+export type EntityType = 'topics' | 'brokers' | 'groups'
+
+/** The config resource kind an entity type names on the wire. */
+export function resourceTypeOf(type: EntityType): ConfigResource['type'] {
+  return ({topics: 'topic', brokers: 'broker', groups: 'group'} as const)[type]
+}
 
 /** The entity a configs command works on; a null name means "every entity of the type". */
 export interface ConfigEntity {
@@ -23,19 +29,21 @@ export interface EntityFlags {
   topic?: string
   broker?: string
   'broker-defaults'?: boolean
+  group?: string
 }
 
 /** The entity-selecting flags both `configs describe` and `configs alter` take. */
 export const entityFlags = {
-  'entity-type': Flags.string({summary: 'Type of entity: topics or brokers.', helpGroup: 'ENTITY'}),
-  'entity-name': Flags.string({summary: 'Name of the entity: a topic name or a broker id.', helpGroup: 'ENTITY'}),
+  'entity-type': Flags.string({summary: 'Type of entity: topics, brokers or groups.', helpGroup: 'ENTITY'}),
+  'entity-name': Flags.string({summary: 'Name of the entity: a topic name, a broker id or a group id.', helpGroup: 'ENTITY'}),
   'entity-default': Flags.boolean({summary: 'The cluster-wide default entity (brokers only).', helpGroup: 'ENTITY'}),
   topic: Flags.string({summary: "The topic's name (same as --entity-type topics --entity-name <topic>).", helpGroup: 'ENTITY'}),
   broker: Flags.string({summary: "The broker's id (same as --entity-type brokers --entity-name <id>).", helpGroup: 'ENTITY'}),
   'broker-defaults': Flags.boolean({summary: 'The config defaults for all brokers.', helpGroup: 'ENTITY'}),
+  group: Flags.string({summary: "The group's id (same as --entity-type groups --entity-name <group>).", helpGroup: 'ENTITY'}),
 }
 
-const SUPPORTED_TYPES: readonly EntityType[] = ['topics', 'brokers']
+const SUPPORTED_TYPES: readonly EntityType[] = ['topics', 'brokers', 'groups']
 
 export function resolveEntity(flags: EntityFlags, action: 'describe' | 'alter'): ConfigEntity {
   const generic = flags['entity-type'] !== undefined || flags['entity-name'] !== undefined || flags['entity-default'] === true
@@ -43,6 +51,7 @@ export function resolveEntity(flags: EntityFlags, action: 'describe' | 'alter'):
     flags.topic !== undefined && 'topics',
     flags.broker !== undefined && 'brokers',
     flags['broker-defaults'] === true && 'brokers',
+    flags.group !== undefined && 'groups',
   ].filter((type): type is string => typeof type === 'string')
   if (generic && specific.length > 0)
     throw new UsageError('--entity-{type,name,default} should not be used in conjunction with specific entity flags')
@@ -52,22 +61,23 @@ export function resolveEntity(flags: EntityFlags, action: 'describe' | 'alter'):
     )
 
   const type = generic ? flags['entity-type'] : specific[0]
-  if (type === undefined) throw new UsageError('At least one entity type must be specified', 'Pass --entity-type topics|brokers, --topic <name> or --broker <id>.')
+  if (type === undefined) throw new UsageError('At least one entity type must be specified', 'Pass --entity-type topics|brokers|groups, --topic <name>, --broker <id> or --group <id>.')
   if (!SUPPORTED_TYPES.includes(type as EntityType))
     throw new UsageError(`Invalid entity type ${type}, the entity type must be one of ${SUPPORTED_TYPES.join(', ')} (kbus has no quotas, users or client metrics)`)
 
   const useDefault = flags['entity-default'] === true || flags['broker-defaults'] === true
   if (useDefault && flags['entity-name'] !== undefined)
     throw new UsageError('--entity-name and --entity-default cannot be used together')
-  const name = useDefault ? '' : (flags['entity-name'] ?? flags.topic ?? flags.broker ?? null)
+  const name = useDefault ? '' : (flags['entity-name'] ?? flags.topic ?? flags.broker ?? flags.group ?? null)
   const entity: ConfigEntity = {type: type as EntityType, name}
 
   if (entity.type === 'brokers' && name && !/^-?\d+$/.test(name))
     throw new UsageError(`The entity name for brokers must be a valid integer broker id, but it is: ${name}`)
   if (action === 'describe' && entity.type === 'topics' && useDefault)
     throw new UsageError('--entity-default must not be specified with --describe of topics')
-  if (action === 'alter' && entity.type === 'topics' && !name)
-    throw new UsageError('An entity name must be specified with --alter of topics')
+  if (entity.type === 'groups' && useDefault) throw new UsageError('--entity-default is not supported for groups')
+  if (action === 'alter' && entity.type !== 'brokers' && !name)
+    throw new UsageError(`An entity name must be specified with --alter of ${entity.type}`)
   if (action === 'alter' && name === null)
     throw new UsageError('An entity-name or default entity must be specified with --alter of users, clients, brokers or ips')
   return entity

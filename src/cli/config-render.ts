@@ -26,6 +26,7 @@ export function sourceName(source: number): string {
 /** The one source `--describe` shows without --all: where the entity's own dynamic settings live. */
 export function dynamicSource(type: EntityType, name: string): number {
   if (type === 'topics') return 1
+  if (type === 'groups') return 8
   return name === '' ? 3 : 2
 }
 

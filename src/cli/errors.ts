@@ -56,7 +56,7 @@ const KAFKA_HINTS: Record<number, string> = {
   36: 'Pass --if-not-exists to make creating an existing topic a no-op.',
   37: 'The partition count must be at least 1, and can only grow.',
   38: 'A kbus broker is a single node: use --replication-factor 1.',
-  40: 'See `kbus topics --help` and Kafka\'s topic config names.',
+  40: 'Run `kbus configs --describe --all` on the entity to see every config name and its current value.',
   73: 'The broker has delete.topic.enable=false.',
 }
 

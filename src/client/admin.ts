@@ -68,7 +68,7 @@ export interface TopicDescription {
 
 /** What kafka-configs addresses: a topic, or a broker by id ('' = the cluster-wide broker defaults). */
 export interface ConfigResource {
-  type: 'topic' | 'broker'
+  type: 'topic' | 'broker' | 'group'
   name: string
 }
 
@@ -133,6 +133,7 @@ export interface PartitionIncrease {
 
 const RESOURCE_TOPIC = 2
 const RESOURCE_BROKER = 4
+const RESOURCE_GROUP = 32
 const CONFIG_SOURCE_DEFAULT = 5
 const DEFAULT_TIMEOUT_MS = 30_000
 const OPERATION_CODES: Record<ConfigOperation, number> = {set: 0, delete: 1, append: 2, subtract: 3}
@@ -411,7 +412,7 @@ export class Admin {
 }
 
 function resourceTypeCode(resource: ConfigResource): number {
-  return resource.type === 'topic' ? RESOURCE_TOPIC : RESOURCE_BROKER
+  return {topic: RESOURCE_TOPIC, broker: RESOURCE_BROKER, group: RESOURCE_GROUP}[resource.type]
 }
 
 function resourceKey(resource: ConfigResource): string {

@@ -154,3 +154,21 @@ describe('kbus topics alter', () => {
     expect(withConfig.stderr).toMatch(/the kafka-configs tool can be used/)
   })
 })
+
+describe('kbus configs for groups', () => {
+  it("sets, describes and deletes a group's configs, refusing values outside Kafka's ranges", async () => {
+    const altered = await run('configs', '--alter', '--group', 'billing', '--add-config', 'consumer.heartbeat.interval.ms=6000')
+    expect(altered).toMatchObject({exitCode: 0, stdout: 'Completed updating config for group billing.\n'})
+    const described = await run('configs', '--describe', '--entity-type', 'groups', '--entity-name', 'billing')
+    expect(described.stdout).toBe(
+      'Dynamic configs for group billing are:\n' +
+        '  consumer.heartbeat.interval.ms=6000 sensitive=false synonyms={DYNAMIC_GROUP_CONFIG:consumer.heartbeat.interval.ms=6000, DEFAULT_CONFIG:consumer.heartbeat.interval.ms=5000}\n',
+    )
+    const refused = await run('configs', '--alter', '--group', 'billing', '--add-config', 'consumer.session.timeout.ms=100')
+    expect(refused.exitCode).toBe(1)
+    expect(refused.stderr).toMatch(/^Error: Invalid value 100 for configuration consumer.session.timeout.ms: Value must be no less than 45000/)
+    const deleted = await run('configs', '--alter', '--group', 'billing', '--delete-config', 'consumer.heartbeat.interval.ms')
+    expect(deleted.exitCode).toBe(0)
+    expect((await run('configs', '--describe', '--group', 'billing')).stdout).toBe('Dynamic configs for group billing are:\n')
+  })
+})

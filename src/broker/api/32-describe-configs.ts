@@ -19,7 +19,7 @@ export const describeConfigsHandler = defineHandler({
             : resourceType === ResourceType.Broker
               ? describeBrokerConfigs(broker.config, broker.dynamicConfigs, resourceName, configurationKeys, request.includeSynonyms)
               : resourceType === ResourceType.Group
-                ? describeGroupConfigs(broker.groupConfigs, resourceName, configurationKeys)
+                ? describeGroupConfigs(broker.groupConfigs, resourceName, configurationKeys, request.includeSynonyms)
                 : unsupported(resourceType)
         return {errorCode: ErrorCode.NONE, errorMessage: null, resourceType, resourceName, configs}
       } catch (error) {
