@@ -54,7 +54,12 @@ export class Broker implements BrokerCore {
     this.offsetExpiry = setInterval(() => {
       groups.expireOffsets().catch((error: Error) => logger.warn(`Expiring committed offsets failed: ${error.message}`))
     }, OFFSETS_RETENTION_CHECK_INTERVAL_MS).unref()
-    this.logMaintenance = setInterval(() => void this.maintainLogs(), config.retentionCheckIntervalMs).unref()
+    // Retention and compaction share one round, so it runs as often as the more eager of Kafka's two settings asks.
+    const cleanerBackoffMs = Number(config.resolved.get('log.cleaner.backoff.ms')?.value ?? 15_000)
+    this.logMaintenance = setInterval(
+      () => void this.maintainLogs(),
+      Math.max(1, Math.min(config.retentionCheckIntervalMs, cleanerBackoffMs)),
+    ).unref()
   }
 
   /** Retention and compaction, with each topic's current settings (log.retention.check.interval.ms). */

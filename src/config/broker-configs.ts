@@ -63,6 +63,7 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   def('log.cleaner.delete.retention.ms', 'long', '86400000', 'How long tombstones survive compaction.', atLeast(0)),
   def('log.cleaner.min.compaction.lag.ms', 'long', '0', 'Minimum age of a record before compaction.', atLeast(0)),
   def('log.cleaner.max.compaction.lag.ms', 'long', LONG_MAX, 'Maximum age of an uncompacted record.', atLeast(1)),
+  def('log.cleaner.backoff.ms', 'long', '15000', 'How long the cleaner waits when no log needs compacting.', atLeast(0)),
   def('log.cleaner.min.cleanable.ratio', 'double', '0.5', 'Dirty ratio that triggers compaction.', between(0, 1)),
   def('log.segment.delete.delay.ms', 'long', '60000', 'Delay before a deleted segment file is removed.', atLeast(0)),
   def('log.flush.interval.messages', 'long', LONG_MAX, 'Messages between forced flushes (acks=all always fsyncs in kbus).', atLeast(1)),
