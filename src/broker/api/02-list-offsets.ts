@@ -1,9 +1,9 @@
 /**
  * ListOffsets (2), v1-10. Special timestamps: -1 latest (the high watermark, which is also the
- * last stable offset without transactions), -2 earliest, -3 the record with the largest
- * timestamp (v7+), -4 earliest local (= earliest, nothing is tiered), -5 latest tiered and
- * -6 earliest pending upload (nothing is tiered: -1). A real timestamp finds the first record
- * stamped at or after it.
+ * last stable offset without transactions), -2 earliest, -3 the first record carrying the
+ * largest timestamp (v7+), -4 earliest local (= earliest, nothing is tiered), -5 latest tiered
+ * and -6 earliest pending upload (nothing is tiered: -1). A real timestamp finds the first
+ * record stamped at or after it.
  */
 import {ErrorCode} from '../../protocol/errors.js'
 import {ListOffsets} from '../../protocol/messages/02-list-offsets.js'
@@ -52,8 +52,13 @@ async function lookUp(partition: Partition, timestamp: number): Promise<{offset:
     case EARLIEST:
     case EARLIEST_LOCAL:
       return {offset: partition.logStartOffset, timestamp: -1}
-    case MAX_TIMESTAMP:
-      return (await partition.log.maxTimestampEntry()) ?? {offset: -1, timestamp: -1}
+    case MAX_TIMESTAMP: {
+      // The log knows the batch with the largest timestamp; Kafka (KIP-734) answers the first
+      // record carrying it, which is the first record at or after that time.
+      const max = await partition.log.maxTimestampEntry()
+      if (!max) return {offset: -1, timestamp: -1}
+      return (await firstAtOrAfter(partition, max.timestamp)) ?? max
+    }
     default:
       if (timestamp < 0) return {offset: -1, timestamp: -1}
       return (await firstAtOrAfter(partition, timestamp)) ?? {offset: -1, timestamp: -1}

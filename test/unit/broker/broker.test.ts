@@ -208,6 +208,11 @@ describe('ListOffsets', () => {
     expect(await ask(-2)).toMatchObject({offset: 0, errorCode: 0})
     expect(await ask(-1)).toMatchObject({offset: 4})
     expect(await ask(-3)).toMatchObject({offset: 3, timestamp: 5001})
+    // Two records share the largest timestamp, in the middle of a batch: the first one is the answer.
+    await produce('times', 0, encodeRecordBatch({
+      records: [9000, 9000, 100].map((timestamp, i) => ({key: null, value: Buffer.from(`t${i}`), headers: [], timestamp})),
+    }))
+    expect(await ask(-3)).toMatchObject({offset: 4, timestamp: 9000})
     expect(await ask(1001)).toMatchObject({offset: 1, timestamp: 1001})
     expect(await ask(4000)).toMatchObject({offset: 2, timestamp: 5000})
     expect(await ask(9999)).toMatchObject({offset: -1, timestamp: -1})
