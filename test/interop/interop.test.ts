@@ -15,6 +15,7 @@ import {JavaClient} from './clients/java.js'
 import {KafkajsClient} from './clients/kafkajs.js'
 import {KbusCliClient} from './clients/kbus.js'
 import {KcatClient} from './clients/kcat.js'
+import {PlatformaticClient} from './clients/platformatic.js'
 import {CliSession, type CliTarget, assertSameTranscript} from './harness/cli-session.js'
 import {type InteropClient, Unsupported} from './harness/client.js'
 import {type KafkaBroker, startKafkaBroker} from './harness/kafka-broker.js'
@@ -23,10 +24,11 @@ import {Matrix} from './harness/matrix.js'
 import {ensureKafkaJava} from './harness/peers.js'
 import {KAFKA_JAVA_VERSION} from './harness/settings.js'
 import {KNOWN_FAILURES} from './known-failures.js'
+import {writeCompatibilitySection} from './readme-table.mjs'
 import {type SuiteContext, scenarios} from './scenarios.js'
 
 /** Matrix columns, in the order the brief sets them up: fastest to fetch first. */
-const CLIENT_NAMES = ['kcat', 'kafkajs', 'confluent-kafka', 'java', 'kbus CLI'] as const
+const CLIENT_NAMES = ['kcat', 'kafkajs', '@platformatic/kafka', 'confluent-kafka', 'java', 'kbus CLI'] as const
 /** The second table's columns: the brokers kbus's own commands are pointed at. */
 const AGAINST_KBUS = 'kbus CLI → kbus'
 const AGAINST_KAFKA = 'kbus CLI → Apache Kafka'
@@ -57,6 +59,7 @@ beforeAll(async () => {
   const all: InteropClient[] = [
     new KcatClient(daemon.bootstrap),
     new KafkajsClient(daemon.bootstrap),
+    new PlatformaticClient(daemon.bootstrap),
     new ConfluentClient(daemon.bootstrap),
     new JavaClient(daemon.bootstrap),
     new KbusCliClient(kbus),
@@ -102,6 +105,7 @@ afterAll(async () => {
       'and the same stdout once ports, ids, clocks and measured numbers are blanked out.', 2),
   ].join('\n')
   writeFileSync(MATRIX_FILE, markdown)
+  writeCompatibilitySection() // the README's table follows the matrix just written
   console.log(`\n${matrix.toText()}\n\n${cliMatrix.toText()}\n`)
   const c = matrix.counts()
   const d = cliMatrix.counts()

