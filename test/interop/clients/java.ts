@@ -9,6 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
+import {parseCommittedOffsets} from '../harness/group-table.js'
 import {LINE_READER_PROPERTIES, NULL_MARKER, producerLines} from '../harness/kbus-reference.js'
 import {ensureKafkaJava} from '../harness/peers.js'
 import {LongRunning, run, runOk} from '../harness/process.js'
@@ -108,16 +109,7 @@ export class JavaClient implements InteropClient {
   /** kafka-consumer-groups --describe: the CURRENT-OFFSET column of its table. */
   async committedOffsets(group: string, topic: string): Promise<Record<number, number>> {
     const {stdout} = await this.tool(TOOLS.consumerGroups, ['--bootstrap-server', this.bootstrap, '--describe', '--group', group])
-    const rows = stdout.split('\n').map((line) => line.trim().split(/\s+/))
-    const header = rows.find((cells) => cells.includes('CURRENT-OFFSET'))
-    if (!header) throw new Error(`kafka-consumer-groups --describe printed no table: ${stdout.trim()}`)
-    const column = (name: string) => header.indexOf(name)
-    const offsets: Record<number, number> = {}
-    for (const cells of rows) {
-      if (cells[column('TOPIC')] !== topic || cells[column('CURRENT-OFFSET')] === '-') continue
-      offsets[Number(cells[column('PARTITION')])] = Number(cells[column('CURRENT-OFFSET')])
-    }
-    return offsets
+    return parseCommittedOffsets(stdout, topic)
   }
 
   /** kafka-console-producer; the Java producer is idempotent by default, as users get it. */

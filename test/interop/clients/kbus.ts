@@ -1,6 +1,10 @@
 /** kbus's own CLI, reading and writing alongside the other clients (over its Unix socket). */
-import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription} from '../harness/client.js'
-import {READ_TIMEOUT_MS, Unsupported} from '../harness/client.js'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
+import {READ_TIMEOUT_MS} from '../harness/client.js'
+import {parseCommittedOffsets} from '../harness/group-table.js'
 import {type KbusReference, LINE_READER_PROPERTIES, parseKbusJsonLines, producerLines} from '../harness/kbus-reference.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
 import {parseTopicSummary} from '../harness/topic-summary.js'
@@ -41,35 +45,60 @@ export class KbusCliClient implements InteropClient {
   }
 
   async read(topic: string, opts: ReadOptions): Promise<ReadRecord[]> {
-    if (typeof opts.from === 'object' && 'timestamp' in opts.from)
-      throw new Unsupported('kbus console-consumer has no start-at-timestamp option (nor has kafka-console-consumer)')
-    const offset = typeof opts.from === 'object' ? String(opts.from.offset) : opts.from
-    const out = await this.kbus.cli(['console-consumer', '--topic', topic, '--partition', String(opts.partition ?? 0), '--offset', offset,
+    const partition = opts.partition ?? 0
+    const out = await this.kbus.cli(['console-consumer', '--topic', topic, '--partition', String(partition), '--offset', await this.startOffset(topic, partition, opts.from),
       '--max-messages', String(opts.count), '--timeout-ms', String(opts.timeoutMs ?? READ_TIMEOUT_MS), '--json'])
     return parseKbusJsonLines(out)
   }
 
-  async joinGroup(): Promise<GroupMember> {
-    throw new Unsupported('kbus console-consumer has no --group option yet')
+  /** console-consumer has no timestamp start (nor has Kafka's): get-offsets --time finds the offset first, as with Kafka's tools. */
+  private async startOffset(topic: string, partition: number, from: StartAt): Promise<string> {
+    if (from === 'earliest' || from === 'latest') return from
+    if ('offset' in from) return String(from.offset)
+    const out = await this.kbus.cli(['get-offsets', '--topic', topic, '--partitions', String(partition), '--time', String(from.timestamp)])
+    const offset = /:(\d+):(-?\d+)\s*$/m.exec(out)?.[2]
+    if (offset === undefined) throw new Error(`kbus get-offsets printed no offset: ${out.trim()}`)
+    return offset
   }
 
-  async createPartitions(): Promise<void> {
-    throw new Unsupported('kbus topics has no alter command yet')
+  /** console-consumer --group: it commits as it goes and on exit (SIGTERM), and leaves the group. */
+  async joinGroup(topic: string, group: string): Promise<GroupMember> {
+    const member = this.kbus.spawn(['console-consumer', '--topic', topic, '--group', group, '--from-beginning', '--json',
+      '--consumer-property', 'heartbeat.interval.ms=500'])
+    return {
+      get received() {
+        return parseKbusJsonLines(member.lines.join('\n'))
+      },
+      stop: () => member.stop(),
+      diagnostics: () => member.stderr,
+    }
   }
 
-  async alterTopicConfig(): Promise<void> {
-    throw new Unsupported('kbus has no configs command yet')
+  async createPartitions(topic: string, total: number): Promise<void> {
+    await this.kbus.cli(['topics', 'alter', '--topic', topic, '--partitions', String(total)])
   }
 
-  async deleteRecordsBefore(): Promise<void> {
-    throw new Unsupported('kbus has no delete-records command yet')
+  async alterTopicConfig(topic: string, name: string, value: string): Promise<void> {
+    await this.kbus.cli(['configs', '--alter', '--topic', topic, '--add-config', `${name}=${value}`])
+  }
+
+  /** delete-records with Kafka's --offset-json-file, as scripts written for kafka-delete-records call it. */
+  async deleteRecordsBefore(topic: string, offset: number): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'kbus-interop-'))
+    const file = join(dir, 'offsets.json')
+    writeFileSync(file, JSON.stringify({version: 1, partitions: [{topic, partition: 0, offset}]}))
+    try {
+      await this.kbus.cli(['delete-records', '--offset-json-file', file])
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   }
 
   async listGroups(): Promise<string[]> {
-    throw new Unsupported('kbus has no consumer-groups command yet')
+    return (await this.kbus.cli(['consumer-groups', '--list'])).split('\n').map((line) => line.trim()).filter((line) => line.length > 0)
   }
 
-  async committedOffsets(): Promise<Record<number, number>> {
-    throw new Unsupported('kbus has no consumer-groups command yet')
+  async committedOffsets(group: string, topic: string): Promise<Record<number, number>> {
+    return parseCommittedOffsets(await this.kbus.cli(['consumer-groups', '--describe', '--group', group]), topic)
   }
 }

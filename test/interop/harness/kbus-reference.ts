@@ -3,7 +3,8 @@
  * reader every client's writes are checked against (it is also a column of the matrix).
  */
 import type {Daemon} from '../../e2e/helpers/index.js'
-import {kbus} from '../../e2e/helpers/index.js'
+import {BIN, cliEnv, kbus} from '../../e2e/helpers/index.js'
+import {LongRunning} from './process.js'
 import type {OutRecord, ReadRecord} from './records.js'
 
 export const NULL_MARKER = '<NULL>'
@@ -30,8 +31,14 @@ export class KbusReference {
     return result.stdout
   }
 
-  async createTopic(topic: string, partitions = 1): Promise<string> {
-    await this.cli(['topics', 'create', '--topic', topic, '--partitions', String(partitions)])
+  /** A kbus command that runs until stopped (a console-consumer group member), its stdout lines collected. */
+  spawn(args: string[]): LongRunning {
+    return new LongRunning(process.execPath, [BIN, ...args], {env: cliEnv(this.daemon.home)})
+  }
+
+  async createTopic(topic: string, partitions = 1, configs: Record<string, string> = {}): Promise<string> {
+    await this.cli(['topics', 'create', '--topic', topic, '--partitions', String(partitions),
+      ...Object.entries(configs).flatMap(([name, value]) => ['--config', `${name}=${value}`])])
     return topic
   }
 
