@@ -42,6 +42,8 @@ export function parseMatrix(markdown) {
   /** @type {ParsedMatrix} */
   const matrix = {clients: [], versions: new Map(), scenarios: [], reasons: []}
   for (const line of markdown.split('\n')) {
+    // The client table ends where the next table's heading starts (the other direction: kbus CLI → Apache Kafka).
+    if (line.startsWith('## ') && line !== '## Reasons') break
     const version = /^- \*\*(.+?)\*\*: (.*)$/.exec(line)
     const header = /^\| Scenario \| (.*) \|$/.exec(line)
     const row = /^\| (.*) \(`([^`]+)`\) \| (.*) \|$/.exec(line)

@@ -65,6 +65,19 @@ describe('README compatibility section', () => {
     expect(withCompatibilitySection(second, compatibilitySection(changed))).toBe(second)
   })
 
+  it('reads the client table only, not the kbus CLI → Apache Kafka table that follows it', () => {
+    const withSecondTable = `${MATRIX}
+## The other direction: kbus CLI → Apache Kafka
+
+- **kbus CLI → kbus**: a kbus daemon
+
+| Scenario | kbus CLI → kbus | kbus CLI → Apache Kafka |
+|---|---|---|
+| topics (\`topics\`) | pass | **FAIL** |
+`
+    expect(compatibilitySection(withSecondTable)).toBe(compatibilitySection(MATRIX))
+  })
+
   it('refuses a matrix it cannot read rather than writing an empty table', () => {
     expect(() => parseMatrix('# nothing here\n')).toThrow(/no client × scenario table/)
     expect(() => parseMatrix(MATRIX.replace('| pass | pass |', '| pass | maybe |'))).toThrow(/unknown outcome 'maybe'/)
