@@ -7,6 +7,7 @@
 import {randomBytes} from 'node:crypto'
 import {mkdir, open, readFile, rename} from 'node:fs/promises'
 import {join} from 'node:path'
+import {GroupCommit} from '../storage/group-commit.js'
 
 export interface TopicRecord {
   name: string
@@ -57,7 +58,9 @@ export function newUuid(): string {
 }
 
 export class MetaStore {
-  private writes: Promise<void> = Promise.resolve()
+  /** The newest topic list asked to be saved: what the next write of topics.json holds. */
+  private topics: TopicRecord[] = []
+  private readonly topicWrites = new GroupCommit(() => writeFileAtomic(this.topicsPath, formatTopics(this.topics)))
 
   private constructor(
     private readonly dataDir: string,
@@ -82,17 +85,23 @@ export class MetaStore {
     return (JSON.parse(text) as TopicsFile).topics
   }
 
-  /** Persists the full topic list; writes are queued so the last call's state lands last. */
+  /**
+   * Persists the full topic list. Calls made while a write runs share the next one, which holds
+   * the newest list: creating 1,000 topics at once costs two writes of the file, not 1,000. Each
+   * call must pass the whole list as the caller wants it to be, since the newest call wins.
+   */
   saveTopics(topics: TopicRecord[]): Promise<void> {
-    const contents = JSON.stringify({version: 1, topics} satisfies TopicsFile, null, 1)
-    const write = this.writes.catch(() => undefined).then(() => writeFileAtomic(this.topicsPath, contents))
-    this.writes = write
-    return write
+    this.topics = topics
+    return this.topicWrites.request()
   }
 
   private get topicsPath(): string {
     return join(this.dataDir, 'meta', 'topics.json')
   }
+}
+
+function formatTopics(topics: TopicRecord[]): string {
+  return JSON.stringify({version: 1, topics} satisfies TopicsFile, null, 1)
 }
 
 function parseProperties(text: string): Map<string, string> {

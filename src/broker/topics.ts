@@ -49,7 +49,16 @@ const logConfig = (settings: TopicSettings): LogConfig => ({
 
 export class TopicManager {
   private readonly topics = new Map<string, Topic>()
+  private readonly topicsById = new Map<string, Topic>()
   private readonly creating = new Map<string, Promise<Topic>>()
+  /**
+   * The topic list as topics.json should hold it: every topic, those being created included. Each
+   * change updates it first, then saves the whole of it, so concurrent changes never write over
+   * each other and a burst of them shares one write.
+   */
+  private readonly records = new Map<string, TopicRecord>()
+  /** Names by collisionKey ('.' and '_' alike), so a new name is checked in O(1). */
+  private readonly namesByCollisionKey = new Map<string, string>()
 
   private constructor(
     private readonly meta: MetaStore,
@@ -60,7 +69,10 @@ export class TopicManager {
   static async open(meta: MetaStore, logs: LogManager, broker: BrokerSettings): Promise<TopicManager> {
     const manager = new TopicManager(meta, logs, broker)
     const records = await meta.loadTopics()
-    for (const record of records) manager.topics.set(record.name, await manager.openTopic(record))
+    for (const record of records) {
+      manager.setRecord(record)
+      manager.add(await manager.openTopic(record))
+    }
     await logs.removeStrayLogs(new Set(records.map((record) => record.name)))
     return manager
   }
@@ -70,8 +82,7 @@ export class TopicManager {
   }
 
   getById(id: string): Topic | undefined {
-    for (const topic of this.topics.values()) if (topic.id === id) return topic
-    return undefined
+    return this.topicsById.get(id)
   }
 
   all(): Topic[] {
@@ -84,11 +95,9 @@ export class TopicManager {
     if (problem) throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, problem)
     if (this.topics.has(spec.name) || this.creating.has(spec.name))
       throw new KafkaError(ErrorCode.TOPIC_ALREADY_EXISTS, `Topic '${spec.name}' already exists.`)
-    const key = collisionKey(spec.name)
-    for (const existing of this.topics.keys()) {
-      if (collisionKey(existing) === key)
-        throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic: ${existing}`)
-    }
+    const existing = this.namesByCollisionKey.get(collisionKey(spec.name))
+    if (existing !== undefined)
+      throw new KafkaError(ErrorCode.INVALID_TOPIC_EXCEPTION, `Topic '${spec.name}' collides with existing topic: ${existing}`)
     if (!Number.isInteger(spec.partitions) || spec.partitions <= 0)
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, 'Number of partitions was set to an invalid non-positive value.')
     for (const [name, value] of Object.entries(spec.configs)) validateTopicConfig(name, value)
@@ -106,9 +115,11 @@ export class TopicManager {
   }
 
   async delete(name: string): Promise<void> {
-    this.require(name)
+    const topic = this.require(name)
     this.topics.delete(name)
-    await this.meta.saveTopics(this.records())
+    this.topicsById.delete(topic.id)
+    this.deleteRecord(name)
+    await this.saveRecords()
     await this.logs.deleteLogs(name)
   }
 
@@ -118,7 +129,7 @@ export class TopicManager {
     for (const [config, value] of Object.entries(configs)) validateTopicConfig(config, value)
     if (validateOnly) return
     const record = {...topic.record, configs}
-    await this.meta.saveTopics(this.records().map((each) => (each.name === name ? record : each)))
+    await this.saveRecord(record)
     topic.record = record
     topic.settings = topicSettings(configs, this.broker)
     for (const partition of topic.partitions) partition.log.updateConfig(logConfig(topic.settings))
@@ -141,7 +152,7 @@ export class TopicManager {
       throw new KafkaError(ErrorCode.INVALID_PARTITIONS, `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`)
     if (validateOnly) return
     const record = {...topic.record, partitions: count}
-    await this.meta.saveTopics(this.records().map((each) => (each.name === name ? record : each)))
+    await this.saveRecord(record)
     for (let index = current; index < count; index++) {
       const log = await this.logs.createLog(name, index, logConfig(topic.settings))
       topic.partitions.push(new Partition(name, index, log))
@@ -157,26 +168,59 @@ export class TopicManager {
 
   private async createValidated(spec: NewTopic): Promise<Topic> {
     const record: TopicRecord = {name: spec.name, id: newUuid(), partitions: spec.partitions, configs: spec.configs}
-    await this.meta.saveTopics([...this.records(), record])
+    await this.saveRecord(record)
     const topic = await this.openTopic(record)
-    this.topics.set(record.name, topic)
+    this.add(topic)
     return topic
+  }
+
+  private add(topic: Topic): void {
+    this.topics.set(topic.name, topic)
+    this.topicsById.set(topic.id, topic)
+  }
+
+  /** Records `record` (new or changed) in topics.json; on failure the list is as it was. */
+  private async saveRecord(record: TopicRecord): Promise<void> {
+    const previous = this.records.get(record.name)
+    this.setRecord(record)
+    try {
+      await this.saveRecords()
+    } catch (error) {
+      // Undone only if no later change replaced it meanwhile.
+      if (this.records.get(record.name) === record) {
+        if (previous) this.setRecord(previous)
+        else this.deleteRecord(record.name)
+      }
+      throw error
+    }
+  }
+
+  private saveRecords(): Promise<void> {
+    return this.meta.saveTopics([...this.records.values()])
+  }
+
+  private setRecord(record: TopicRecord): void {
+    this.records.set(record.name, record)
+    this.namesByCollisionKey.set(collisionKey(record.name), record.name)
+  }
+
+  private deleteRecord(name: string): void {
+    this.records.delete(name)
+    this.namesByCollisionKey.delete(collisionKey(name))
   }
 
   private async openTopic(record: TopicRecord): Promise<Topic> {
     const settings = topicSettings(record.configs, this.broker)
-    const partitions: Partition[] = []
-    for (let index = 0; index < record.partitions; index++) {
-      // A log found on disk was opened with the manager's defaults: give it the topic's settings.
-      const existing = this.logs.getLog(record.name, index)
-      existing?.updateConfig(logConfig(settings))
-      const log = existing ?? (await this.logs.createLog(record.name, index, logConfig(settings)))
-      partitions.push(new Partition(record.name, index, log))
-    }
+    // The log manager bounds how many logs are made at once; asking for all lets it overlap them.
+    const partitions = await Promise.all(
+      Array.from({length: record.partitions}, async (_, index) => {
+        // A log found on disk was opened with the manager's defaults: give it the topic's settings.
+        const existing = this.logs.getLog(record.name, index)
+        existing?.updateConfig(logConfig(settings))
+        const log = existing ?? (await this.logs.createLog(record.name, index, logConfig(settings)))
+        return new Partition(record.name, index, log)
+      }),
+    )
     return new Topic(record, partitions, settings)
-  }
-
-  private records(): TopicRecord[] {
-    return [...this.topics.values()].map((topic) => topic.record)
   }
 }

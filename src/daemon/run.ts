@@ -124,7 +124,7 @@ export async function startBroker(options: DaemonOptions): Promise<RunningDaemon
     await replaceFile(paths.pidFile, ready)
     logger.info(
       `kbus broker started (pid ${process.pid}, node ${config.nodeId}): ${formatListeners(listeners)}, ` +
-        `unix:${paths.socketPath}, data in ${config.dataDir}`,
+        `unix:${paths.socketPath}, data in ${config.dataDir}; ready ${Math.round(performance.now())} ms after the process started`,
     )
     return daemon
   } catch (error) {

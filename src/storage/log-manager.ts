@@ -17,6 +17,8 @@ import {
 import type {CompactionPolicy} from './cleaner.js'
 import {deletionDirName, isDeletionDirName, logDirName, parseLogDirName} from './file-names.js'
 import {type StorageFs, isNotFound, nodeFs, syncDir, writeFileAtomically} from './fs.js'
+import {GroupCommit} from './group-commit.js'
+import {Limiter} from './limiter.js'
 import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
 import {PartitionLog} from './log.js'
 import type {StorageLogger} from './recovery.js'
@@ -25,8 +27,8 @@ import type {StorageLogger} from './recovery.js'
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
 /** Kafka's log.flush.offset.checkpoint.interval.ms. */
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000
-/** Logs opened at once at start-up: enough to overlap I/O without a burst of open files. */
-const LOAD_CONCURRENCY = 8
+/** Logs opened or made at once: enough to overlap I/O without a burst of open files. */
+const LOG_CONCURRENCY = 8
 
 export interface LogManagerOptions {
   logger: StorageLogger
@@ -64,6 +66,9 @@ export class LogManager {
   private checkpointTimer: NodeJS.Timeout | null = null
   private checkpointing: Promise<void> = Promise.resolve()
   private closed = false
+  private readonly creations = new Limiter(LOG_CONCURRENCY)
+  /** New log directories' names made durable together: 1,000 new logs share a few fsyncs. */
+  private readonly dataDirSync: GroupCommit
 
   private constructor(
     readonly dataDir: string,
@@ -75,6 +80,7 @@ export class LogManager {
     this.recoveryPoints = new OffsetCheckpointFile(fs, dataDir, RECOVERY_POINT_CHECKPOINT)
     this.logStartOffsets = new OffsetCheckpointFile(fs, dataDir, LOG_START_OFFSET_CHECKPOINT)
     this.cleanerOffsets = new OffsetCheckpointFile(fs, dataDir, CLEANER_OFFSET_CHECKPOINT)
+    this.dataDirSync = new GroupCommit(() => syncDir(fs, dataDir))
   }
 
   /**
@@ -111,24 +117,28 @@ export class LogManager {
     return [...this.logs.values()]
   }
 
-  /** Makes a new, empty log. */
+  /** Makes a new, empty log. Calls may overlap: a few at a time run, the rest wait their turn. */
   async createLog(topic: string, partition: number, config?: Partial<LogConfig>): Promise<PartitionLog> {
     const name = logDirName(topic, partition)
     if (this.logs.has(name)) throw new Error(`The log ${name} already exists`)
-    const log = await PartitionLog.open({
-      topic,
-      partition,
-      dir: join(this.dataDir, name),
-      config: {...this.defaults, ...config},
-      logger: this.logger,
-      fs: this.fs,
-      now: this.now,
-      checkpointLogStartOffset: () => this.checkpoint(),
+    const log = await this.creations.run(async () => {
+      const opened = await PartitionLog.open({
+        topic,
+        partition,
+        dir: join(this.dataDir, name),
+        config: {...this.defaults, ...config},
+        logger: this.logger,
+        fs: this.fs,
+        now: this.now,
+        checkpointLogStartOffset: () => this.checkpoint(),
+      })
+      // The new segment files' names must survive a crash.
+      await syncDir(this.fs, opened.dir)
+      return opened
     })
     this.logs.set(name, log)
-    // The new segment files' names, then the new directory's own name, must survive a crash.
-    await syncDir(this.fs, log.dir)
-    await syncDir(this.fs, this.dataDir)
+    // Then the new directory's own name.
+    await this.dataDirSync.request()
     return log
   }
 
@@ -264,7 +274,7 @@ export class LogManager {
     if (!hadCleanShutdown && found.length > 0)
       this.logger.warn(`${this.dataDir} was not shut down cleanly: checking ${found.length} log(s) past their recovery points`)
     try {
-      await eachConcurrently(found, LOAD_CONCURRENCY, async ({name, topic, partition}) => {
+      await eachConcurrently(found, LOG_CONCURRENCY, async ({name, topic, partition}) => {
         const log = await PartitionLog.open({
           topic,
           partition,
