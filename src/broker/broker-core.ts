@@ -22,5 +22,6 @@ export interface BrokerCore {
   readonly dynamicConfigs: DynamicBrokerConfigs
   readonly groupConfigs: GroupConfigs
   readonly logger: Logger
-  nextProducerId(): number
+  /** A producer id no producer has had, in this run or before it. */
+  nextProducerId(): Promise<number>
 }

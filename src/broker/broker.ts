@@ -20,6 +20,7 @@ import {CloseConnection} from './errors.js'
 import {GroupCoordinator} from './groups/coordinator.js'
 import {OffsetLog} from './groups/offset-log.js'
 import {MetaStore} from './meta-store.js'
+import {ProducerIdAllocator} from './producer-ids.js'
 import {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
 import {GroupConfigs} from './group-configs.js'
 import {ConfigSource, type BrokerSettings} from './topic-configs.js'
@@ -30,8 +31,8 @@ const OFFSETS_RETENTION_CHECK_INTERVAL_MS = 600_000
 
 export class Broker implements BrokerCore {
   advertised: {host: string; port: number}
-  private producerIds: number
   private readonly offsetExpiry: NodeJS.Timeout
+  private readonly producerExpiry: NodeJS.Timeout
   private readonly logMaintenance: NodeJS.Timeout
   private readonly stopping = new AbortController()
   private readonly connections = new Map<number, AbortController>()
@@ -45,15 +46,18 @@ export class Broker implements BrokerCore {
     readonly groups: GroupCoordinator,
     readonly dynamicConfigs: DynamicBrokerConfigs,
     readonly groupConfigs: GroupConfigs,
+    private readonly producerIds: ProducerIdAllocator,
   ) {
     const [listener] = config.advertisedListeners
     this.advertised = {host: listener.host, port: listener.port}
-    // Producer ids must not repeat across restarts, and kbus keeps no producer state on disk:
-    // starting from the clock (in ms) keeps every run's ids above the previous run's.
-    this.producerIds = Date.now()
     this.offsetExpiry = setInterval(() => {
       groups.expireOffsets().catch((error: Error) => logger.warn(`Expiring committed offsets failed: ${error.message}`))
     }, OFFSETS_RETENTION_CHECK_INTERVAL_MS).unref()
+    const producerIdExpirationMs = Number(config.resolved.get('producer.id.expiration.ms')?.value ?? 86_400_000)
+    this.producerExpiry = setInterval(
+      () => this.expireProducers(Date.now(), producerIdExpirationMs),
+      Number(config.resolved.get('producer.id.expiration.check.interval.ms')?.value ?? 600_000),
+    ).unref()
     // Retention and compaction share one round, so it runs as often as the more eager of Kafka's two settings asks.
     const cleanerBackoffMs = Number(config.resolved.get('log.cleaner.backoff.ms')?.value ?? 15_000)
     this.logMaintenance = setInterval(
@@ -69,6 +73,15 @@ export class Broker implements BrokerCore {
     } catch (error) {
       this.logger.warn(`Log maintenance failed: ${(error as Error).message}`)
     }
+  }
+
+  /**
+   * Forgets idempotent producers that have written nothing for `expirationMs`
+   * (producer.id.expiration.ms), so the state kept per partition stays bounded. A partition whose
+   * state was never loaded has nothing in memory to forget.
+   */
+  expireProducers(now: number, expirationMs: number): void {
+    for (const log of this.logs.allLogs()) log.loadedProducerState?.removeExpired(now, expirationMs)
   }
 
   static async open(config: ServerConfig, opts: {logger: Logger}): Promise<Broker> {
@@ -89,7 +102,8 @@ export class Broker implements BrokerCore {
     )
     await groups.load()
     const groupConfigs = await GroupConfigs.load(config.dataDir)
-    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs, groupConfigs)
+    const producerIds = await ProducerIdAllocator.open(config.dataDir, opts.logger)
+    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs, groupConfigs, producerIds)
   }
 
   get nodeId(): number {
@@ -116,8 +130,8 @@ export class Broker implements BrokerCore {
     return layeredSettings(this.config, this.dynamicConfigs)
   }
 
-  nextProducerId(): number {
-    return this.producerIds++
+  nextProducerId(): Promise<number> {
+    return this.producerIds.next()
   }
 
   setAdvertisedListener(host: string, port: number): void {
@@ -169,6 +183,7 @@ export class Broker implements BrokerCore {
   async close(): Promise<void> {
     this.stopping.abort()
     clearInterval(this.offsetExpiry)
+    clearInterval(this.producerExpiry)
     clearInterval(this.logMaintenance)
     await this.groups.close()
     await this.logs.close()

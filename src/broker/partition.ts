@@ -4,7 +4,6 @@
  */
 import {readBaseOffset} from '../protocol/record-batch.js'
 import type {PartitionLog} from '../storage/log.js'
-import {ProducerStates} from './producer-state.js'
 
 /** kbus is the only leader there will ever be, so the leader epoch never changes. */
 export const LEADER_EPOCH = 0
@@ -12,7 +11,6 @@ export const LEADER_EPOCH = 0
 export class Partition {
   private watermark: number
   private readonly appendListeners = new Set<() => void>()
-  readonly producers = new ProducerStates()
 
   constructor(
     readonly topic: string,

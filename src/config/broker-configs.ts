@@ -91,6 +91,9 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   def('group.initial.rebalance.delay.ms', 'int', '3000', 'Wait for more members before the first rebalance of a new group.', atLeast(0)),
   def('group.min.session.timeout.ms', 'int', '6000', 'Smallest session timeout a consumer may ask for.', atLeast(0)),
   def('group.max.session.timeout.ms', 'int', '1800000', 'Largest session timeout a consumer may ask for.', atLeast(0)),
+  // Idempotent producers
+  def('producer.id.expiration.ms', 'int', '86400000', 'How long a partition keeps the state of a producer that has stopped writing.', atLeast(1)),
+  def('producer.id.expiration.check.interval.ms', 'int', '600000', 'How often idle producers are forgotten.', atLeast(1)),
 ]
 
 /**

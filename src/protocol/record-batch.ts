@@ -93,6 +93,11 @@ export function readMaxTimestamp(buf: Buffer, offset = 0): number {
   return Number(buf.readBigInt64BE(offset + MAX_TIMESTAMP))
 }
 
+/** -1 unless the batch comes from an idempotent producer. */
+export function readProducerId(buf: Buffer, offset = 0): number {
+  return Number(buf.readBigInt64BE(offset + PRODUCER_ID))
+}
+
 /** Rewrites the base offset in place. It lies outside the CRC, so the batch stays valid. */
 export function writeBaseOffset(buf: Buffer, baseOffset: number, offset = 0): void {
   buf.writeBigInt64BE(BigInt(baseOffset), offset)

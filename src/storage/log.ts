@@ -8,12 +8,23 @@
  * meets a roll or a half-written group. The row is replaced, never edited in place, so a reader
  * walks the segments it started with; it holds them open until it is done.
  */
-import {BATCH_HEADER_SIZE, batchSize, readLastOffsetDelta, readMaxTimestamp, writeBaseOffset} from '../protocol/record-batch.js'
+import {
+  BATCH_HEADER_SIZE,
+  type BatchHeader,
+  batchSize,
+  readBatchHeader,
+  readLastOffsetDelta,
+  readMaxTimestamp,
+  readProducerId,
+  writeBaseOffset,
+} from '../protocol/record-batch.js'
 import {type CleanerState, type CompactionPolicy, type CompactionResult, compactLog} from './cleaner.js'
 import {CorruptBatchError, KAFKA_STORAGE_ERROR, OffsetOutOfRangeError, StorageError} from './errors.js'
 import {type StorageFs, nodeFs, syncDir} from './fs.js'
 import {GroupCommit} from './group-commit.js'
 import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
+import {ProducerStateManager} from './producer-state-manager.js'
+import type {ProducerStateTable} from './producer-state-table.js'
 import {type StorageLogger, loadLog} from './recovery.js'
 import {type RetentionPolicy, expiredSegmentCount} from './retention.js'
 import {LogSegment} from './segment.js'
@@ -88,13 +99,14 @@ export class PartitionLog {
   /** Segments written since their last fsync: what a group commit must cover. */
   private readonly unsynced = new Set<LogSegment>()
   private readonly groupCommit = new GroupCommit(() => this.syncWrittenSegments())
+  private readonly producerStates: ProducerStateManager
 
   private constructor(
     readonly topic: string,
     readonly partition: number,
     readonly dir: string,
     segments: LogSegment[],
-    loaded: {logStartOffset: number; recoveryPoint: number; cleanerCheckpoint: number | undefined},
+    loaded: {logStartOffset: number; recoveryPoint: number; cleanerCheckpoint: number | undefined; hadCleanShutdown: boolean},
     config: LogConfig,
     private readonly fs: StorageFs,
     private readonly now: () => number,
@@ -108,6 +120,17 @@ export class PartitionLog {
     this.flushedOffset = loaded.recoveryPoint
     const cleaned = loaded.cleanerCheckpoint
     this.cleanerState = {cleanedUpTo: cleaned === undefined ? null : Math.min(cleaned, this.nextOffset), tombstonesExpireAt: null}
+    this.producerStates = new ProducerStateManager({
+      fs,
+      dir,
+      logger,
+      log: {
+        firstSegmentOffset: () => this.segments[0].baseOffset,
+        scanBatchHeaders: (from, to, visit) => this.scanBatchHeaders(from, to, visit),
+      },
+      openedEndOffset: this.nextOffset,
+      hadCleanShutdown: loaded.hadCleanShutdown,
+    })
   }
 
   /** Opens (recovering if need be) or creates the log in `dir`. */
@@ -131,7 +154,7 @@ export class PartitionLog {
       options.partition,
       options.dir,
       loaded.segments,
-      {...loaded, cleanerCheckpoint: options.cleanerCheckpoint},
+      {...loaded, cleanerCheckpoint: options.cleanerCheckpoint, hadCleanShutdown: options.hadCleanShutdown ?? false},
       config,
       fs,
       now,
@@ -168,6 +191,19 @@ export class PartitionLog {
     return this.cleanerState.cleanedUpTo
   }
 
+  /** The idempotent producers' state if already loaded: the produce path checks sequences against it. */
+  get loadedProducerState(): ProducerStateTable | null {
+    return this.producerStates.loaded
+  }
+
+  /**
+   * The idempotent producers' state, loaded on first use from the newest producer snapshot and
+   * the batches stored after it. Each idempotent append updates it as its offsets are assigned.
+   */
+  producerState(): Promise<ProducerStateTable> {
+    return this.producerStates.load()
+  }
+
   updateConfig(config: Partial<LogConfig>): void {
     this.config = {...this.config, ...config}
   }
@@ -186,6 +222,7 @@ export class PartitionLog {
     const lastOffset = baseOffset + readLastOffsetDelta(batch)
     writeBaseOffset(batch, baseOffset)
     this.nextOffset = lastOffset + 1
+    if (readProducerId(batch) >= 0) this.producerStates.onAppend(readBatchHeader(batch), baseOffset)
     return new Promise((resolve, reject) => {
       this.enqueue({kind: 'append', batch, baseOffset, lastOffset, durable: opts.durable, written: false, resolve, reject})
     })
@@ -343,6 +380,7 @@ export class PartitionLog {
         await this.flushSegments([...this.unsynced].filter((segment) => segment !== this.active), false)
         await this.flushSegments([this.active], true)
         this.flushedOffset = this.nextOffset
+        await this.saveProducerState(() => this.producerStates.snapshotOnClose(() => this.nextOffset))
       }
     } finally {
       await Promise.allSettled(this.segments.map((segment) => segment.close()))
@@ -396,6 +434,8 @@ export class PartitionLog {
     } finally {
       for (const segment of removed) segment.retire()
     }
+    const firstKept = this.segments[0].baseOffset
+    await this.saveProducerState(() => this.producerStates.deleteSnapshotsBelow(firstKept))
     this.logger.info(
       `Deleted ${removed.length} segment(s) of ${this.topic}-${this.partition} from offset ${removed[0].baseOffset}; ` +
         `the log now starts at offset ${this.startOffset}`,
@@ -567,6 +607,36 @@ export class PartitionLog {
     await syncDir(this.fs, this.dir)
     await this.flushSegments([previous], true)
     this.flushedOffset = Math.max(this.flushedOffset, baseOffset)
+    await this.saveProducerState(() => this.producerStates.snapshot(() => this.nextOffset))
+  }
+
+  /**
+   * Producer snapshots only save work at the next start (the log can always rebuild the state), so
+   * failing to write or delete one is reported, never fatal to the log.
+   */
+  private async saveProducerState(work: () => Promise<void>): Promise<void> {
+    try {
+      await work()
+    } catch (error) {
+      this.logger.warn(`Producer state of ${this.topic}-${this.partition} not saved: ${error instanceof Error ? error.message : String(error)}`)
+    }
+  }
+
+  /** The header of each stored batch ending at or after `from` and starting before `to`. */
+  private async scanBatchHeaders(from: number, to: number, visit: (header: BatchHeader) => void): Promise<void> {
+    if (from >= to) return
+    const segments = this.retainSegments(segmentIndexFor(this.segments, from))
+    try {
+      for (const segment of segments) {
+        if (segment.baseOffset >= to) break
+        for await (const header of segment.batchHeaders(from)) {
+          if (header.baseOffset >= to) break
+          visit(header)
+        }
+      }
+    } finally {
+      for (const segment of segments) segment.release()
+    }
   }
 
   private async flushSegments(segments: LogSegment[], closing: boolean): Promise<void> {

@@ -8,7 +8,7 @@
  * renamed and unlinked meanwhile (POSIX keeps an open file readable).
  */
 import {join} from 'node:path'
-import {LOG_OVERHEAD, batchSize, readBaseOffset} from '../protocol/record-batch.js'
+import {BATCH_HEADER_SIZE, type BatchHeader, LOG_OVERHEAD, batchSize, readBaseOffset, readBatchHeader} from '../protocol/record-batch.js'
 import {BatchCursor, type BatchFault, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
 import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
 import {type StorageFile, type StorageFs, isNotFound, writeAllAt} from './fs.js'
@@ -25,6 +25,8 @@ export interface SegmentAppend {
 
 /** Bytes read at once when walking a whole segment. */
 const BULK_READ_WINDOW = 1024 * 1024
+/** Bytes read at once when only batch headers are wanted: large batches are skipped, not read. */
+const HEADER_SCAN_WINDOW = 64 * 1024
 
 export interface SegmentRead {
   batches: Buffer[]
@@ -180,6 +182,45 @@ export class LogSegment {
     return result
   }
 
+  /**
+   * Like `recover`, but trusts what lies below `recoveryPoint` (it was flushed, indexes included):
+   * the indexes are loaded and cut back to their last entry below it, and batches are validated
+   * from that entry's position on. Null when the indexes fail their sanity check; the caller then
+   * recovers the whole segment.
+   */
+  async recoverFrom(recoveryPoint: number, indexIntervalBytes: number): Promise<{validBytes: number; fault: BatchFault | null} | null> {
+    const offsetIndex = await OffsetIndex.load(this.fs, this.offsetIndex.path, this.baseOffset, {logSize: this.written, offsetLimit: Number.MAX_SAFE_INTEGER})
+    const timeIndex = await TimeIndex.load(this.fs, this.timeIndex.path, this.baseOffset, Number.MAX_SAFE_INTEGER)
+    if (!offsetIndex || !timeIndex) return null
+    offsetIndex.truncateFrom(recoveryPoint)
+    const resumeAt = offsetIndex.lastEntry()
+    if (!resumeAt) return null
+    // Every time index entry up to the resumed batch's last offset covers batches before the resume point or that batch itself.
+    timeIndex.truncateAfter(resumeAt.offset)
+    const last = timeIndex.lastEntry()
+    this.offsetIndex = offsetIndex
+    this.timeIndex = timeIndex
+    this.maxTimestamp = last?.timestamp ?? -1
+    this.offsetOfMaxTimestamp = last?.offset ?? -1
+    // The batch at the resume point already has its index entry: counting from 0 adds no second one.
+    this.bytesSinceLastIndexEntry = 0
+    this.nextOffset = this.baseOffset
+    const result = await validateBatches(
+      this.file,
+      this.written,
+      this.baseOffset,
+      (batch) => {
+        this.indexBatch(batch, indexIntervalBytes)
+        this.nextOffset = batch.lastOffset + 1
+      },
+      resumeAt.position,
+    )
+    // Not even the resumed batch is sound: only a full pass can say where the log ends.
+    if (result.validBytes === resumeAt.position) return null
+    await this.flushIndexes(false)
+    return result
+  }
+
   /** Where a sound batch starts at or after `from`, at any byte; null when none does. */
   findSoundBatch(from: number): Promise<number | null> {
     return findSoundBatch(this.file, from, this.written)
@@ -219,6 +260,15 @@ export class LogSegment {
     const cursor = new BatchCursor(this.file, 0, this.written, BULK_READ_WINDOW)
     for (let batch = await cursor.peek(); batch; batch = await cursor.peek()) {
       yield {batch, bytes: await cursor.bytes(batch.position, batch.size)}
+      cursor.skip(batch)
+    }
+  }
+
+  /** The header of each batch ending at or after `fromOffset`, oldest first (producer state is rebuilt from these). */
+  async *batchHeaders(fromOffset: number): AsyncGenerator<BatchHeader> {
+    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fromOffset).position, this.written, HEADER_SCAN_WINDOW)
+    for (let batch = await cursor.peek(); batch; batch = await cursor.peek()) {
+      if (batch.lastOffset >= fromOffset) yield readBatchHeader(await cursor.bytes(batch.position, BATCH_HEADER_SIZE))
       cursor.skip(batch)
     }
   }

@@ -12,6 +12,7 @@ import type {BrokerCore} from '../broker-core.js'
 import {CloseConnection} from '../errors.js'
 import {defineHandler} from '../handler.js'
 import {LEADER_EPOCH} from '../partition.js'
+import {checkSequence} from '../producer-state.js'
 import {type RecordsProblem, validateProducedRecords} from '../produce-validation.js'
 import {recompressFor} from '../recompress.js'
 import type {TopicSettings} from '../topic-configs.js'
@@ -67,23 +68,24 @@ async function produceToPartition(
   if ('errorCode' in prepared) return failure(index, prepared.errorCode, prepared.message)
   const {batch, header} = prepared
 
-  if (header.producerId >= 0) {
-    const sequence = partition.producers.check(header)
-    if (sequence.kind === 'error') return failure(index, sequence.errorCode, sequence.message)
-    if (sequence.kind === 'duplicate') {
-      // A retry of a batch already written: answer as the first time, write nothing.
-      return {
-        index, errorCode: ErrorCode.NONE, baseOffset: sequence.firstOffset, logAppendTimeMs: -1,
-        logStartOffset: partition.logStartOffset, recordErrors: [], errorMessage: null,
+  try {
+    if (header.producerId >= 0) {
+      // Loaded once per partition (from its snapshot); then no waiting here.
+      const producers = partition.log.loadedProducerState ?? (await partition.log.producerState())
+      // From this check to the append nothing awaits: the log records the batch as it assigns its offsets.
+      const sequence = checkSequence(producers.get(header.producerId), header)
+      if (sequence.kind === 'error') return failure(index, sequence.errorCode, sequence.message)
+      if (sequence.kind === 'duplicate') {
+        // A retry of a batch already written: answer as the first time, write nothing.
+        return {
+          index, errorCode: ErrorCode.NONE, baseOffset: sequence.firstOffset, logAppendTimeMs: -1,
+          logStartOffset: partition.logStartOffset, recordErrors: [], errorMessage: null,
+        }
       }
     }
-    // Offsets are assigned in call order, so the batch lands at the current log end.
-    partition.producers.record(header, partition.log.logEndOffset)
-  }
-  writePartitionLeaderEpoch(batch, LEADER_EPOCH)
-  const logAppendTimeMs = topic.settings.logAppendTime ? Date.now() : -1
-  if (topic.settings.logAppendTime) stampLogAppendTime(batch, logAppendTimeMs)
-  try {
+    writePartitionLeaderEpoch(batch, LEADER_EPOCH)
+    const logAppendTimeMs = topic.settings.logAppendTime ? Date.now() : -1
+    if (topic.settings.logAppendTime) stampLogAppendTime(batch, logAppendTimeMs)
     const {baseOffset} = await partition.append(batch, durable)
     return {
       index, errorCode: ErrorCode.NONE, baseOffset, logAppendTimeMs, logStartOffset: partition.logStartOffset,
