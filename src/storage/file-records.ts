@@ -90,18 +90,20 @@ export const FAULT_DESCRIPTIONS: Record<BatchFault, string> = {
 }
 
 /**
- * Validates every batch of `file[0, end)` (framing, magic 2, CRC-32C, offsets rising from
+ * Validates every batch of `file[start, end)` (framing, magic 2, CRC-32C, offsets rising from
  * `firstOffset`) and reports each sound one. Stops at the first fault and says where it is.
+ * `start` must be where a batch begins.
  */
 export async function validateBatches(
   file: StorageFile,
   end: number,
   firstOffset: number,
   onBatch: (batch: StoredBatch) => void,
+  start = 0,
 ): Promise<{validBytes: number; fault: BatchFault | null}> {
   let chunk: Buffer = Buffer.alloc(0)
-  let chunkStart = 0
-  let position = 0
+  let chunkStart = start
+  let position = start
   let expectedOffset = firstOffset
   const ensure = async (length: number) => {
     if (position + length <= chunkStart + chunk.length) return

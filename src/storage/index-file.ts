@@ -56,6 +56,15 @@ export abstract class IndexFile {
     this.rewrite = true
   }
 
+  /** Keeps the first `count` entries, on disk too at the next flush: the rest are rebuilt. */
+  protected keepFirst(count: number): void {
+    if (count >= this.entries) return
+    this.shrinkTo(count)
+    this.rewrite = true
+  }
+
+  protected abstract shrinkTo(count: number): void
+
   /** Writes what the file lacks; with `sync`, makes it durable too. */
   async flush(fs: StorageFs, sync: boolean): Promise<void> {
     const rewrite = this.rewrite

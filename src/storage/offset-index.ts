@@ -93,8 +93,19 @@ export class OffsetIndex extends IndexFile {
     return bytes
   }
 
+  /** Drops the entries at or past `offset`: the bytes they point into are about to be checked again. */
+  truncateFrom(offset: number): void {
+    let keep = this.count
+    while (keep > 0 && this.baseOffset + this.relativeOffsets[keep - 1] >= offset) keep--
+    this.keepFirst(keep)
+  }
+
   protected clear(): void {
     this.count = 0
+  }
+
+  protected shrinkTo(count: number): void {
+    this.count = count
   }
 
   private push(relative: number, position: number): void {

@@ -148,7 +148,11 @@ async function recoverSegments(segments: LogSegment[], params: LoadParams): Prom
         continue
       }
     }
-    const {validBytes, fault} = await segment.recover(config.indexIntervalBytes)
+    // The segment holding the recovery point is checked only from there on.
+    const holdsRecoveryPoint = unflushed && segment.baseOffset < recoveryPoint
+    const {validBytes, fault} =
+      (holdsRecoveryPoint ? await segment.recoverFrom(recoveryPoint, config.indexIntervalBytes) : null) ??
+      (await segment.recover(config.indexIntervalBytes))
     if (!fault) continue
     await cutTornTail(segments, i, validBytes, fault, unflushed, logger)
     return

@@ -242,7 +242,8 @@ export class LogSegment {
 
   /** The first batch's maxTimestamp; -1 when the segment is empty or the batch has none. */
   async firstBatchTimestamp(): Promise<number> {
-    const first = await new BatchCursor(this.file, 0, this.written).peek()
+    // Only the header is wanted: a window the size of one keeps a start with many logs light.
+    const first = await new BatchCursor(this.file, 0, this.written, BATCH_HEADER_SIZE).peek()
     return first?.maxTimestamp ?? -1
   }
 

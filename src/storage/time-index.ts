@@ -90,8 +90,19 @@ export class TimeIndex extends IndexFile {
     return bytes
   }
 
+  /** Drops the entries past `offset`. */
+  truncateAfter(offset: number): void {
+    let keep = this.count
+    while (keep > 0 && this.baseOffset + this.relativeOffsets[keep - 1] > offset) keep--
+    this.keepFirst(keep)
+  }
+
   protected clear(): void {
     this.count = 0
+  }
+
+  protected shrinkTo(count: number): void {
+    this.count = count
   }
 
   private push(timestamp: number, relative: number): void {

@@ -1,4 +1,4 @@
-import {appendFile, readFile, readdir, rm, stat, truncate, writeFile} from 'node:fs/promises'
+import {appendFile, cp, readFile, readdir, rm, stat, truncate, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import fc from 'fast-check'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -155,6 +155,8 @@ describe('unclean shutdown', () => {
   it('refuses to start when damage is followed by sound batches, naming the file and position', async () => {
     await writeLog(20)
     await forgetCleanShutdown()
+    // Without a recovery point nothing counts as flushed, so the whole active segment is checked.
+    await rm(join(temp.path, 'recovery-point-offset-checkpoint'))
     const base = await activeSegmentBase()
     const active = segmentFile(base, '.log')
     const bytes = await readFile(active)
@@ -198,6 +200,60 @@ describe('unclean shutdown', () => {
     const fs = countingFs()
     await openManager(recordingLogger(), fs)
     expect(fs.logBytesRead).toBeLessThan(1300)
+  })
+})
+
+describe('unclean shutdown with the recovery point inside the active segment', () => {
+  /** 30 batches in one segment, the first 20 flushed and checkpointed; then a crash (files copied as they are). */
+  async function crashMidSegment(): Promise<{batches: Buffer[]; crashed: string}> {
+    const live = join(temp.path, 'live')
+    const manager = await LogManager.open(live, {
+      logger: recordingLogger(),
+      defaults: {segmentBytes: 1 << 20, indexIntervalBytes: 100},
+      checkpointIntervalMs: 0,
+    })
+    managers.push(manager)
+    const log = await manager.createLog('orders', 0)
+    const batches = Array.from({length: 30}, (_, i) => makeBatch({records: 3, payloadBytes: 39, fill: i, baseTimestamp: 1000 + i}))
+    for (const batch of batches.slice(0, 20)) await log.append(batch, {durable: false})
+    await log.flush()
+    await manager.checkpoint()
+    for (const batch of batches.slice(20)) await log.append(batch, {durable: true})
+    const crashed = join(temp.path, 'crashed')
+    await cp(live, crashed, {recursive: true})
+    return {batches, crashed}
+  }
+
+  async function openCrashed(dir: string, logger: RecordingLogger, fs?: CountingFs) {
+    const manager = await LogManager.open(dir, {logger, fs, defaults: {segmentBytes: 1 << 20, indexIntervalBytes: 100}, checkpointIntervalMs: 0})
+    managers.push(manager)
+    return manager
+  }
+
+  it('checks only the batches after the recovery point, and keeps them all', async () => {
+    const {batches, crashed} = await crashMidSegment()
+    const fs = countingFs()
+    const manager = await openCrashed(crashed, recordingLogger(), fs)
+    const log = manager.getLog('orders', 0)!
+    expect(log.logEndOffset).toBe(90)
+    // 10 batches of 100 bytes past the recovery point, and the one before it: not the 3000-byte log.
+    expect(fs.logBytesRead).toBeLessThan(1500)
+    expect((await log.read(0, 1 << 24)).batches).toEqual(batches)
+    expect((await log.append(makeBatch(), {durable: true})).baseOffset).toBe(90)
+  })
+
+  it('cuts a torn tail after the recovery point and rebuilds the indexes past it', async () => {
+    const {batches, crashed} = await crashMidSegment()
+    const torn = makeBatch({records: 3, payloadBytes: 39}).subarray(0, 70)
+    await appendFile(join(crashed, 'orders-0', '00000000000000000000.log'), torn)
+    const logger = recordingLogger()
+    const manager = await openCrashed(crashed, logger)
+    const log = manager.getLog('orders', 0)!
+    expect(log.logEndOffset).toBe(90)
+    expect(logger.warnings.join('\n')).toMatch(/Truncated the torn tail/)
+    for (const offset of [0, 59, 60, 61, 75, 89])
+      expect(readBaseOffset((await log.read(offset, 1)).batches[0])).toBe(offset - (offset % 3))
+    expect((await log.read(0, 1 << 24)).batches).toEqual(batches)
   })
 })
 
