@@ -1,6 +1,7 @@
 /**
  * The config resources DescribeConfigs and the alter APIs address: topics (their overrides on top
- * of broker settings and Kafka's defaults) and this broker (its static settings).
+ * of broker settings and Kafka's defaults), this broker (its dynamic, static and default
+ * settings) and groups, each entry with the synonym chain Kafka reports for it.
  */
 import type {ServerConfig} from '../config/server-config.js'
 import {brokerConfigDef} from '../config/broker-configs.js'
@@ -8,7 +9,17 @@ import {ErrorCode, KafkaError} from '../protocol/errors.js'
 import type {BrokerCore} from './broker-core.js'
 import {GROUP_CONFIGS, type GroupConfigs} from './group-configs.js'
 import {type DynamicBrokerConfigs, type DynamicScope, isDynamicBrokerConfig} from './dynamic-broker-configs.js'
-import {ConfigSource, type ConfigType, resolveTopicConfig, TOPIC_CONFIGS, topicConfigDef} from './topic-configs.js'
+import {
+  brokerConfigSynonyms,
+  type BrokerSettingLevels,
+  ConfigSource,
+  type ConfigSynonym,
+  type ConfigType,
+  resolveTopicConfig,
+  TOPIC_CONFIGS,
+  topicConfigDef,
+  topicConfigSynonyms,
+} from './topic-configs.js'
 
 export const enum ResourceType {
   Topic = 2,
@@ -37,6 +48,7 @@ export function describeTopicConfigs(broker: BrokerCore, topicName: string, keys
   const topic = broker.topics.get(topicName)
   if (!topic) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `Topic '${topicName}' does not exist.`)
   const wanted = keys === null ? TOPIC_CONFIGS : keys.map(topicConfigDef).filter((def) => def !== undefined)
+  const levels = brokerSettingLevels(broker.config, broker.dynamicConfigs)
   return wanted.map((def) => {
     const resolved = resolveTopicConfig(def, topic.record.configs, broker.brokerSetting)
     return {
@@ -45,11 +57,30 @@ export function describeTopicConfigs(broker: BrokerCore, topicName: string, keys
       readOnly: false,
       configSource: resolved.source,
       isSensitive: false,
-      synonyms: synonyms ? resolved.synonyms.map((s) => ({name: s.name, value: s.value, source: s.source})) : [],
+      synonyms: synonyms ? topicConfigSynonyms(def, topic.record.configs, levels) : [],
       configType: CONFIG_TYPE[def.type],
       documentation: null,
     }
   })
+}
+
+/** Where a broker setting is given, level by level: what synonym chains are made of. */
+export function brokerSettingLevels(config: ServerConfig, dynamic: DynamicBrokerConfigs): BrokerSettingLevels {
+  return (name) => {
+    const levels: ConfigSynonym[] = []
+    const add = (value: string | null | undefined, source: ConfigSource) => {
+      if (value !== undefined && value !== null) levels.push({name, value, source})
+    }
+    add(dynamic.entries('broker')[name], ConfigSource.DynamicBroker)
+    add(dynamic.entries('default')[name], ConfigSource.DynamicDefaultBroker)
+    const given = config.resolved.get(name)
+    if (given?.source === 'default') add(given.value, ConfigSource.Default)
+    else {
+      add(given?.value, ConfigSource.StaticBroker)
+      add(brokerConfigDef(name)?.defaultValue, ConfigSource.Default)
+    }
+    return levels
+  }
 }
 
 /**
@@ -64,28 +95,25 @@ export function describeBrokerConfigs(
   synonyms: boolean,
 ): DescribedConfig[] {
   const wanted = (name: string) => keys === null || keys.includes(name)
-  const describe = (name: string, value: string | null, configSource: number): DescribedConfig => ({
+  // The chain starts with the setting's own value; set nowhere, it is null, as Kafka shows it.
+  const describe = (name: string, chain: ConfigSynonym[]): DescribedConfig => ({
     name,
-    value,
+    value: chain[0]?.value ?? null,
     readOnly: !isDynamicBrokerConfig(name),
-    configSource,
+    configSource: chain[0]?.source ?? ConfigSource.Default,
     isSensitive: false,
-    synonyms: synonyms ? [{name, value, source: configSource}] : [],
+    synonyms: synonyms ? chain : [],
     configType: CONFIG_TYPE[brokerConfigDef(name)?.type ?? 'string'],
     documentation: null,
   })
   if (resourceName === '')
     return Object.entries(dynamic.entries('default'))
       .filter(([name]) => wanted(name))
-      .map(([name, value]) => describe(name, value, ConfigSource.DynamicDefaultBroker))
+      .map(([name, value]) => describe(name, [{name, value, source: ConfigSource.DynamicDefaultBroker}]))
   brokerScope(config, resourceName)
+  const levels = brokerSettingLevels(config, dynamic)
   const names = new Set([...config.resolved.keys(), ...Object.keys(dynamic.entries('broker')), ...Object.keys(dynamic.entries('default'))])
-  return [...names].filter(wanted).map((name) => {
-    const changed = dynamic.get(name)
-    if (changed) return describe(name, changed.value, changed.source)
-    const {value, source} = config.resolved.get(name)!
-    return describe(name, value, source === 'default' ? ConfigSource.Default : ConfigSource.StaticBroker)
-  })
+  return [...names].filter(wanted).map((name) => describe(name, brokerConfigSynonyms(name, levels)))
 }
 
 /** Which dynamic scope a broker resource name addresses: this node's id, or "" for the cluster default. */

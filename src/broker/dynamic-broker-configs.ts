@@ -2,14 +2,16 @@
  * Broker configs changed at run time (kafka-configs --entity-type brokers), for this broker or as
  * the cluster-wide default (--entity-default), kept in `<dataDir>/meta/broker-configs.json`. As in
  * Kafka, only the settings topics inherit can change without a restart; a per-broker value wins
- * over the cluster default, which wins over server.properties.
+ * over the cluster default, which wins over server.properties. Of a group of synonyms only the
+ * first can change (log.retention.ms, not log.retention.hours), and refusals are Kafka's
+ * INVALID_REQUEST, as Kafka's broker answers them.
  */
 import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {brokerConfigDef, brokerConfigProblem} from '../config/broker-configs.js'
 import {ErrorCode, KafkaError} from '../protocol/errors.js'
 import {writeFileAtomic} from './meta-store.js'
-import {ConfigSource, TOPIC_CONFIGS} from './topic-configs.js'
+import {ConfigSource, javaDouble, TOPIC_CONFIGS} from './topic-configs.js'
 
 export type DynamicScope = 'broker' | 'default'
 
@@ -18,8 +20,8 @@ interface StoredConfigs {
   default: Record<string, string>
 }
 
-/** The broker settings that topic configs inherit: Kafka lets these change dynamically. */
-const DYNAMIC = new Set(TOPIC_CONFIGS.flatMap((config) => config.synonyms.map((synonym) => synonym.name)))
+/** The broker setting each topic config inherits first: Kafka lets these change dynamically. */
+const DYNAMIC = new Set(TOPIC_CONFIGS.flatMap((config) => config.synonyms.slice(0, 1).map((synonym) => synonym.name)))
 
 export function isDynamicBrokerConfig(name: string): boolean {
   return DYNAMIC.has(name)
@@ -59,18 +61,23 @@ export class DynamicBrokerConfigs {
     return this.stored[scope]
   }
 
-  /** Replaces one scope's values after checking every one of them; nothing changes on a refusal. */
+  /**
+   * Replaces one scope's values after checking every new or changed one of them (a value stored
+   * before kbus refused it stays as it is); nothing changes on a refusal.
+   */
   async replace(scope: DynamicScope, configs: Record<string, string>, validateOnly: boolean): Promise<void> {
-    const notDynamic = Object.keys(configs).filter((name) => !DYNAMIC.has(name))
+    const changed = Object.entries(configs).filter(([name, value]) => this.stored[scope][name] !== value)
+    const notDynamic = changed.map(([name]) => name).filter((name) => !DYNAMIC.has(name))
     if (notDynamic.length > 0)
       throw new KafkaError(
         ErrorCode.INVALID_REQUEST,
-        `Cannot update these configs dynamically: ${notDynamic.join(', ')} (set them in server.properties or with --override)`,
+        `Cannot update these configs dynamically: [${notDynamic.join(', ')}] (set them in server.properties or with --override)`,
       )
-    for (const [name, value] of Object.entries(configs)) {
+    for (const [name, value] of changed) {
       const def = brokerConfigDef(name)
       const problem = def && brokerConfigProblem(def, value)
-      if (problem) throw new KafkaError(ErrorCode.INVALID_CONFIG, `Invalid value ${value} for configuration ${name}: ${problem}`)
+      const shown = def?.type === 'double' && !Number.isNaN(Number(value)) ? javaDouble(Number(value)) : value
+      if (problem) throw new KafkaError(ErrorCode.INVALID_REQUEST, `Invalid value ${shown} for configuration ${name}: ${problem}`)
     }
     if (validateOnly) return
     const next = {...this.stored, [scope]: configs}

@@ -16,9 +16,14 @@ export interface BrokerConfigDef {
   check?: (value: string) => string | null
 }
 
-const atLeast = (min: number) => (value: string) => (Number(value) >= min ? null : `Value must be at least ${min}`)
-const between = (min: number, max: number) => (value: string) =>
-  Number(value) >= min && Number(value) <= max ? null : `Value must be no less than ${min} and no more than ${max}`
+/** Kafka's ConfigDef.Range: the lower bound is checked first, each with its own sentence. */
+const between = (min: number | null, max: number | null) => (value: string) =>
+  min !== null && Number(value) < min
+    ? `Value must be at least ${min}`
+    : max !== null && Number(value) > max
+      ? `Value must be no more than ${max}`
+      : null
+const atLeast = (min: number) => between(min, null)
 const oneOf = (...allowed: string[]) => (value: string) =>
   allowed.includes(value) ? null : `String must be one of: ${allowed.join(', ')}`
 const nonEmpty = (value: string) => (value.trim() === '' ? 'Value must not be empty' : null)
@@ -68,12 +73,19 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   def('log.segment.delete.delay.ms', 'long', '60000', 'Delay before a deleted segment file is removed.', atLeast(0)),
   def('log.flush.interval.messages', 'long', LONG_MAX, 'Messages between forced flushes (acks=all always fsyncs in kbus).', atLeast(1)),
   def('log.flush.interval.ms', 'long', null, 'Maximum time between forced flushes.', atLeast(0)),
+  def('log.flush.scheduler.interval.ms', 'long', LONG_MAX, 'Maximum time between forced flushes when log.flush.interval.ms is not set.'),
   def('log.preallocate', 'boolean', 'false', 'Preallocate segment files.'),
   def('log.message.timestamp.type', 'string', 'CreateTime', 'CreateTime or LogAppendTime.', oneOf('CreateTime', 'LogAppendTime')),
   def('log.message.timestamp.before.max.ms', 'long', LONG_MAX, 'How far in the past a record timestamp may be.', atLeast(0)),
   def('log.message.timestamp.after.max.ms', 'long', '3600000', 'How far in the future a record timestamp may be.', atLeast(0)),
   def('compression.type', 'string', 'producer', 'Compression the broker applies; producer keeps what the producer sent.',
     oneOf('uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer')),
+  def('compression.gzip.level', 'int', '-1', 'gzip level for compression.type=gzip, 1-9 or -1 (accepted; kbus writes at zlib\'s default).',
+    (value) => (Number(value) === -1 || (Number(value) >= 1 && Number(value) <= 9) ? null : 'Value must be between 1 and 9 or equal to -1')),
+  def('compression.lz4.level', 'int', '9', 'lz4 level for compression.type=lz4 (accepted; kbus writes at one fixed level).', between(1, 17)),
+  def('compression.zstd.level', 'int', '3', 'zstd level for compression.type=zstd (accepted; kbus writes uncompressed zstd blocks).', between(-131_072, 22)),
+  def('log.local.retention.ms', 'long', '-2', 'Tiered storage: local retention time (-2 = log.retention.ms); kbus has no remote tier.', atLeast(-2)),
+  def('log.local.retention.bytes', 'long', '-2', 'Tiered storage: local retention size (-2 = log.retention.bytes); kbus has no remote tier.', atLeast(-2)),
   def('min.insync.replicas', 'int', '1', 'Replicas that must acknowledge acks=all (a single node has one).', atLeast(1)),
   def('unclean.leader.election.enable', 'boolean', 'false', 'No effect on a single node.'),
   // Topics

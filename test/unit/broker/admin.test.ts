@@ -93,9 +93,11 @@ describe('altering topic configs', () => {
         resources: [{resourceType: BROKER, resourceName, configs: [{name, configOperation: 0, value}]}],
       }).then((response) => response.responses[0])
     expect(await alter('', 'log.cleanup.policy', 'compact')).toMatchObject({errorCode: 0})
-    expect(await alter('1', 'log.retention.hours', '1')).toMatchObject({errorCode: 0})
+    expect(await alter('1', 'log.retention.ms', '3600000')).toMatchObject({errorCode: 0})
     expect(await alter('1', 'num.partitions', '3')).toMatchObject({errorCode: ErrorCode.INVALID_REQUEST})
-    expect(await alter('1', 'log.retention.hours', 'soon')).toMatchObject({errorCode: ErrorCode.INVALID_CONFIG})
+    // As Kafka: only the first of a group of synonyms changes at run time, and bad values are INVALID_REQUEST.
+    expect(await alter('1', 'log.retention.hours', '1')).toMatchObject({errorCode: ErrorCode.INVALID_REQUEST})
+    expect(await alter('1', 'log.retention.ms', 'soon')).toMatchObject({errorCode: ErrorCode.INVALID_REQUEST})
     await t.call(IncrementalAlterConfigs, 1, {
       resources: [{resourceType: TOPIC, resourceName: 'orders', configs: [{name: 'retention.ms', configOperation: 1, value: null}]}],
     })
@@ -106,14 +108,14 @@ describe('altering topic configs', () => {
     const brokers = await t.call(DescribeConfigs, 4, {
       resources: [
         {resourceType: BROKER, resourceName: '', configurationKeys: null},
-        {resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.hours', 'num.partitions']},
+        {resourceType: BROKER, resourceName: '1', configurationKeys: ['log.retention.ms', 'num.partitions']},
       ],
     })
     expect(brokers.results[0].configs).toEqual([expect.objectContaining({name: 'log.cleanup.policy', value: 'compact', configSource: 3})])
     expect(brokers.results[1].configs).toHaveLength(2)
     expect(brokers.results[1].configs).toEqual(expect.arrayContaining([
       expect.objectContaining({name: 'num.partitions', value: '1', configSource: 5, readOnly: true}),
-      expect.objectContaining({name: 'log.retention.hours', value: '1', configSource: 2, readOnly: false}),
+      expect.objectContaining({name: 'log.retention.ms', value: '3600000', configSource: 2, readOnly: false}),
     ]))
   })
 })

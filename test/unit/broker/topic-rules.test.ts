@@ -36,7 +36,8 @@ describe('topic configs', () => {
     const broker = (name: string) => (name === 'log.retention.hours' ? {value: '1', source: 4} : undefined)
     const retention = topicConfigDef('retention.ms')!
     expect(resolveTopicConfig(retention, {}, noBrokerSettings)).toMatchObject({value: '604800000', source: 5})
-    expect(resolveTopicConfig(retention, {}, broker)).toMatchObject({value: '3600000', source: 4})
+    // Kafka names the source after the primary setting (log.retention.ms): inherited from .hours, it is DEFAULT.
+    expect(resolveTopicConfig(retention, {}, broker)).toMatchObject({value: '3600000', source: 5})
     expect(resolveTopicConfig(retention, {'retention.ms': '5'}, broker)).toMatchObject({value: '5', source: 1})
   })
 
