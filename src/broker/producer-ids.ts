@@ -7,8 +7,8 @@
  * from the clock in ms) starts at the clock, above every id that kbus gave; so does one whose file
  * is unreadable, with a warning, rather than refusing to start.
  */
-import {readFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {mkdir, readFile} from 'node:fs/promises'
+import {dirname, join} from 'node:path'
 import type {Logger} from '../daemon/logger.js'
 import {writeFileAtomic} from './meta-store.js'
 
@@ -32,6 +32,7 @@ export class ProducerIdAllocator {
 
   static async open(dataDir: string, logger: Logger, now: () => number = Date.now): Promise<ProducerIdAllocator> {
     const path = join(dataDir, 'meta', 'producer-ids.json')
+    await mkdir(dirname(path), {recursive: true})
     let reserved: number | null = null
     try {
       reserved = await readReservedUpTo(path)
