@@ -153,8 +153,6 @@ const UNSUPPORTED = [
     'protocol" error. The classic protocol, still Kafka 4\'s default, works.',
   '- **SASL and SSL**: kbus serves PLAINTEXT only, on TCP and its Unix socket; an SSL or SASL listener ' +
     'in the configuration stops the start with a message.',
-  '- **Deduplication across a broker restart**: the broker keeps each idempotent producer\'s recent ' +
-    'sequence numbers in memory, so a batch retried across a restart of kbus can be written twice.',
 ]
 
 /**
