@@ -4,6 +4,9 @@
  * Then the other direction: kbus's own commands against a second kbus daemon and against an
  * Apache Kafka broker, compared step by step (the second table).
  * A failure fails the run unless KNOWN_FAILURES lists it.
+ *
+ * INTEROP_ONLY=<id>,<id>… runs only those rows (the second table's as cli/<id>) and prints their
+ * matrix without writing MATRIX.md or the README, for working on a scenario.
  */
 import {rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
@@ -19,6 +22,7 @@ import {PlatformaticClient} from './clients/platformatic.js'
 import {CliSession, type CliTarget, assertSameTranscript} from './harness/cli-session.js'
 import {type InteropClient, Unsupported} from './harness/client.js'
 import {type KafkaBroker, startKafkaBroker} from './harness/kafka-broker.js'
+import {type FaultyBroker, startFaultyBroker} from './harness/faulty-broker.js'
 import {KbusReference} from './harness/kbus-reference.js'
 import {Matrix} from './harness/matrix.js'
 import {ensureKafkaJava} from './harness/peers.js'
@@ -35,12 +39,16 @@ const AGAINST_KAFKA = 'kbus CLI → Apache Kafka'
 /** A scenario stops by itself well inside vitest's own test timeout. */
 const SCENARIO_DEADLINE_MS = 100_000
 
-const SCENARIOS = scenarios(CLIENT_NAMES)
+const ONLY = process.env.INTEROP_ONLY?.split(',').map((id) => id.trim()).filter((id) => id.length > 0)
+const selected = <T extends {id: string}>(rows: readonly T[], prefix = '') => rows.filter((row) => !ONLY || ONLY.includes(`${prefix}${row.id}`))
+const SCENARIOS = selected(scenarios(CLIENT_NAMES))
+const SELECTED_CLI_SCENARIOS = selected(CLI_SCENARIOS, 'cli/')
 const matrix = new Matrix(CLIENT_NAMES, SCENARIOS)
-const cliMatrix = new Matrix([AGAINST_KBUS, AGAINST_KAFKA], CLI_SCENARIOS)
+const cliMatrix = new Matrix([AGAINST_KBUS, AGAINST_KAFKA], SELECTED_CLI_SCENARIOS)
 const MATRIX_FILE = new URL('MATRIX.md', import.meta.url)
 
 let daemon: Daemon
+let faulty: FaultyBroker | undefined
 let ctx: SuiteContext
 const clients = new Map<string, InteropClient>()
 /** Column → why it could not be set up; its every cell fails with that reason. */
@@ -55,6 +63,7 @@ const referenceRuns = new Map<string, CliSession['steps']>()
 
 beforeAll(async () => {
   daemon = await startDaemon({overrides: ['group.initial.rebalance.delay.ms=0']})
+  faulty = await startFaultyBroker()
   const kbus = new KbusReference(daemon)
   const all: InteropClient[] = [
     new KcatClient(daemon.bootstrap),
@@ -64,7 +73,7 @@ beforeAll(async () => {
     new JavaClient(daemon.bootstrap),
     new KbusCliClient(kbus),
   ]
-  ctx = {daemon, kbus, clients: all, crossWrites: new Map()}
+  ctx = {daemon, kbus, clients: all, crossWrites: new Map(), faulty}
   cliHome = makeTempHome()
   // The peers download from different registries: fetch them side by side, and the brokers with them.
   await Promise.all([
@@ -72,6 +81,12 @@ beforeAll(async () => {
       clients.set(client.name, client)
       matrix.setVersion(client.name, await client.prepare())
     })),
+    ...(SELECTED_CLI_SCENARIOS.length === 0 ? [] : prepareCliTargets()),
+  ])
+})
+
+function prepareCliTargets(): Promise<void>[] {
+  return [
     prepare(AGAINST_KBUS, async () => {
       cliDaemon = await startDaemon({overrides: ['group.initial.rebalance.delay.ms=0']})
       cliTargets.set(AGAINST_KBUS, {name: AGAINST_KBUS, bootstrap: cliDaemon.bootstrap, dataDir: join(cliDaemon.home, 'data')})
@@ -85,8 +100,8 @@ beforeAll(async () => {
       cliTargets.set(AGAINST_KAFKA, {name: AGAINST_KAFKA, bootstrap: kafka.bootstrap, dataDir: kafka.dataDir})
       cliMatrix.setVersion(AGAINST_KAFKA, `Apache Kafka ${KAFKA_JAVA_VERSION} (kafka_2.13 from Maven Central), one KRaft node (broker and controller)`)
     }),
-  ])
-})
+  ]
+}
 
 async function prepare(name: string, work: () => Promise<void>): Promise<void> {
   const started = Date.now()
@@ -106,15 +121,17 @@ afterAll(async () => {
       'Each column checks what a user would check in the output; the Apache Kafka column must also match the kbus run step by step: the same exit codes, ' +
       'and the same stdout once ports, ids, clocks and measured numbers are blanked out.', 2),
   ].join('\n')
-  writeFileSync(MATRIX_FILE, markdown)
-  writeCompatibilitySection() // the README's table follows the matrix just written
+  if (!ONLY) {
+    writeFileSync(MATRIX_FILE, markdown)
+    writeCompatibilitySection() // the README's table follows the matrix just written
+  }
   console.log(`\n${matrix.toText()}\n\n${cliMatrix.toText()}\n`)
   const c = matrix.counts()
   const d = cliMatrix.counts()
   // The plain closing line CI reads; known failures count as neither passed nor failed.
   console.log(`interop: ${c.pass + c.fixed + d.pass + d.fixed} passed, ${c.fail + d.fail} failed, ${c.skip + d.skip} skipped`)
   console.log(`interop known failures: ${c.known + d.known} (test/interop/known-failures.ts), matrix in test/interop/MATRIX.md`)
-  await Promise.all([daemon?.remove(), cliDaemon?.remove(), kafka?.stop()])
+  await Promise.all([daemon?.remove(), faulty?.remove(), cliDaemon?.remove(), kafka?.stop()])
   if (cliHome) rmSync(cliHome, {recursive: true, force: true})
 })
 
@@ -126,7 +143,7 @@ for (const scenario of SCENARIOS) {
   })
 }
 
-for (const scenario of CLI_SCENARIOS) {
+for (const scenario of SELECTED_CLI_SCENARIOS) {
   describe(`cli/${scenario.id}`, () => {
     for (const column of [AGAINST_KBUS, AGAINST_KAFKA]) {
       test(column, (context) => cell(cliMatrix, column, scenario.id, context, async () => {

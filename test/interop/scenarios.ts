@@ -5,6 +5,8 @@
 import type {Daemon} from '../e2e/helpers/index.js'
 import {waitFor} from '../e2e/helpers/index.js'
 import {type Acks, type Codec, type GroupMember, type InteropClient, Unsupported} from './harness/client.js'
+import type {FaultProxy} from './harness/fault-proxy.js'
+import type {FaultyBroker} from './harness/faulty-broker.js'
 import type {KbusReference} from './harness/kbus-reference.js'
 import {type OutRecord, type ReadRecord, assertSameRecords, crossClientDataset, numbered, values} from './harness/records.js'
 import {CODEC_IDS, storedBatches} from './harness/stored-batches.js'
@@ -16,6 +18,8 @@ export interface SuiteContext {
   clients: readonly InteropClient[]
   /** What each writer put in its cross-client topic, filled by the `records` scenario. */
   crossWrites: Map<string, CrossWrite>
+  /** A daemon behind the fault-injecting proxy, for the forced Produce retry. */
+  faulty: FaultyBroker
 }
 
 interface CrossWrite {
@@ -203,6 +207,63 @@ const idempotent: Scenario = {
   },
 }
 
+/** Produce requests whose responses the proxy drops: the first send and its first retry. */
+const FORCED_RETRIES = 2
+
+/** Runs `produce` with the proxy armed, and checks it really took the forced retries. */
+async function throughFaults(proxy: FaultProxy, what: string, produce: () => Promise<unknown>): Promise<void> {
+  proxy.arm(FORCED_RETRIES)
+  try {
+    await produce()
+  } finally {
+    proxy.disarm()
+  }
+  if (proxy.dropped !== FORCED_RETRIES)
+    throw new Error(`${what}: the proxy dropped ${proxy.dropped} of ${FORCED_RETRIES} Produce responses (${proxy.produces} Produce requests seen): no retry was forced`)
+}
+
+const idempotentRetry: Scenario = {
+  id: 'idempotent-retry',
+  title: `idempotent producer, a written batch's response lost with its connection ${FORCED_RETRIES} times: retried, each record exactly once, in order`,
+  async run(client, ctx) {
+    const {proxy, kbus, daemon} = ctx.faulty
+    const records = numbered('retry', 30)
+    // The control: without idempotence the same faults must write a batch twice, or the proxy forced nothing.
+    const plain = await kbus.createTopic(topicFor('retry-plain', client))
+    await throughFaults(proxy, 'acks=1 without idempotence', () => client.produce(plain, records, {acks: 1, idempotent: false, bootstrap: proxy.bootstrap, connectionDrops: true}))
+    const plainRead = await kbus.readAll(plain, records.length * (FORCED_RETRIES + 2), 0, 3_000)
+    if (plainRead.length <= records.length)
+      throw new Error(`the control (acks=1, idempotence off) stored ${plainRead.length} records for ${records.length} sent: its retries wrote no duplicate, so nothing here proves a retry`)
+
+    const topic = await kbus.createTopic(topicFor('retry', client))
+    await throughFaults(proxy, 'the idempotent producer', () => client.produce(topic, records, {acks: -1, idempotent: true, bootstrap: proxy.bootstrap, connectionDrops: true}))
+    const batches = storedBatches(daemon.home, topic)
+    if (batches.some((b) => b.producerId < 0n)) throw new Error('stored batches without a producer id: the client did not produce idempotently')
+    try {
+      assertSameRecords(await kbus.readAll(topic, records.length * (FORCED_RETRIES + 2), 0, 3_000), records)
+    } catch (error) {
+      throw new Error(`after ${FORCED_RETRIES} forced retries (the control duplicated: ${plainRead.length} stored for ${records.length}): ${(error as Error).message}`)
+    }
+  },
+}
+
+const PERF_RECORDS = 20_000
+const PERF_RECORD_SIZE = 100
+
+const perfTools: Scenario = {
+  id: 'perf-tools',
+  title: `perf tools: producer-perf-test writes ${PERF_RECORDS} × ${PERF_RECORD_SIZE} B unthrottled, consumer-perf-test reads every one back`,
+  async run(client, ctx) {
+    if (!client.perfTools) throw new Unsupported(`${client.name} ships no producer and consumer perf tools`)
+    const topic = await ctx.kbus.createTopic(topicFor('perf', client))
+    const run = await client.perfTools(topic, PERF_RECORDS, PERF_RECORD_SIZE)
+    if (run.produced !== PERF_RECORDS) throw new Error(`the producer tool reports ${run.produced} records sent, asked for ${PERF_RECORDS}: ${run.producerSummary}`)
+    if (run.consumed !== run.produced) throw new Error(`the consumer tool consumed ${run.consumed} of ${run.produced} produced: ${run.consumerSummary}`)
+    const end = /:0:(\d+)\s*$/m.exec(await ctx.kbus.cli(['get-offsets', '--topic', topic]))?.[1]
+    if (Number(end) !== PERF_RECORDS) throw new Error(`kbus get-offsets puts the log end at ${end}, the producer tool sent ${PERF_RECORDS}`)
+  },
+}
+
 /** Polls a member until `done` holds, writing a fresh round of keyed records between looks. */
 async function feedUntil(ctx: SuiteContext, topic: string, label: string, done: (round: number) => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 45_000
@@ -352,6 +413,8 @@ export function scenarios(writers: readonly string[]): Scenario[] {
     groupResume,
     groupAdmin,
     idempotent,
+    idempotentRetry,
+    perfTools,
     crossRecords,
     ...writers.map(crossRead),
   ]

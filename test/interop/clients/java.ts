@@ -7,11 +7,12 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
+import type {GroupMember, InteropClient, PerfToolsRun, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {parseCommittedOffsets} from '../harness/group-table.js'
 import {LINE_READER_PROPERTIES, NULL_MARKER, producerLines} from '../harness/kbus-reference.js'
 import {ensureKafkaJava} from '../harness/peers.js'
+import {consumerPerfSummary, producerPerfSummary} from '../harness/perf-output.js'
 import {LongRunning, run, runOk} from '../harness/process.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
 import {KAFKA_JAVA_VERSION} from '../harness/settings.js'
@@ -26,6 +27,8 @@ const TOOLS = {
   consumerGroups: 'org.apache.kafka.tools.consumer.group.ConsumerGroupCommand',
   /** kafka-configs is still Scala, in kafka_2.13 (the broker's jar). */
   configs: 'kafka.admin.ConfigCommand',
+  producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
+  consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
 }
 
 /** Splits the console consumer's fields; a control character no record in the suite contains. */
@@ -115,14 +118,15 @@ export class JavaClient implements InteropClient {
   /** kafka-console-producer; the Java producer is idempotent by default, as users get it. */
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
     const acks = opts.acks ?? -1
-    const args = ['--bootstrap-server', this.bootstrap, '--topic', topic, '--request-required-acks', String(acks),
+    const args = ['--bootstrap-server', opts.bootstrap ?? this.bootstrap, '--topic', topic, '--request-required-acks', String(acks),
       ...LINE_READER_PROPERTIES.flatMap((p) => ['--property', p]), '--producer-property', 'linger.ms=5']
     if (opts.compression && opts.compression !== 'none') args.push('--compression-codec', opts.compression)
     if (opts.idempotent) args.push('--producer-property', 'enable.idempotence=true')
     else if (acks !== -1) args.push('--producer-property', 'enable.idempotence=false')
     const result = await this.tool(TOOLS.consoleProducer, args, producerLines(records))
-    // The console producer logs a failed send and goes on; its exit code stays 0.
-    if (/ERROR|Exception/.test(result.stderr)) throw new Error(`kafka-console-producer: ${result.stderr.trim().split('\n').slice(0, 3).join(' | ')}`)
+    // The console producer logs a failed send and goes on; its exit code stays 0. A retry is only a WARN.
+    const errors = result.stderr.split('\n').filter((line) => /ERROR|Exception/.test(line) && !/\sWARN\s/.test(line))
+    if (errors.length > 0) throw new Error(`kafka-console-producer: ${errors.slice(0, 3).join(' | ')}`)
     return {timestampsWritten: false}
   }
 
@@ -149,6 +153,16 @@ export class JavaClient implements InteropClient {
     const offset = /:(\d+):(-?\d+)\s*$/m.exec(stdout)?.[2]
     if (offset === undefined) throw new Error(`kafka-get-offsets printed no offset: ${stdout.trim()}`)
     return offset
+  }
+
+  /** kafka-producer-perf-test, then kafka-consumer-perf-test (a group member of its own group) reading it all back. */
+  async perfTools(topic: string, count: number, recordSize: number): Promise<PerfToolsRun> {
+    const produced = producerPerfSummary((await this.tool(TOOLS.producerPerf, ['--bootstrap-server', this.bootstrap, '--topic', topic,
+      '--num-records', String(count), '--record-size', String(recordSize), '--throughput', '-1'])).stdout)
+    // --timeout bounds the wait between records; on expiry it prints a short count and still exits 0.
+    const consumed = consumerPerfSummary((await this.tool(TOOLS.consumerPerf, ['--bootstrap-server', this.bootstrap, '--topic', topic,
+      '--num-records', String(count), '--timeout', '20000'])).stdout)
+    return {producerSummary: produced.line, produced: produced.sent, consumerSummary: consumed.lines, consumed: consumed.consumed}
   }
 
   async joinGroup(topic: string, group: string): Promise<GroupMember> {

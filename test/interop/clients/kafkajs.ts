@@ -18,10 +18,10 @@ export class KafkajsClient implements InteropClient {
     return kafkajsVersion()
   }
 
-  private kafka(): Kafka {
+  private kafka(bootstrap = this.bootstrap): Kafka {
     return new Kafka({
       clientId: 'kbus-interop',
-      brokers: [this.bootstrap],
+      brokers: [bootstrap],
       connectionTimeout: 5_000,
       requestTimeout: 15_000,
       retry: {retries: 3, initialRetryTime: 100, maxRetryTime: 1_000},
@@ -102,7 +102,7 @@ export class KafkajsClient implements InteropClient {
 
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
     const compression = compressionType(opts.compression ?? 'none')
-    const producer = this.kafka().producer({idempotent: opts.idempotent === true, maxInFlightRequests: opts.idempotent ? 1 : undefined})
+    const producer = this.kafka(opts.bootstrap).producer({idempotent: opts.idempotent === true, maxInFlightRequests: opts.idempotent ? 1 : undefined})
     await producer.connect()
     try {
       await producer.send({

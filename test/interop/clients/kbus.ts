@@ -2,10 +2,11 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
+import type {GroupMember, InteropClient, PerfToolsRun, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {parseCommittedOffsets} from '../harness/group-table.js'
 import {type KbusReference, LINE_READER_PROPERTIES, parseKbusJsonLines, producerLines} from '../harness/kbus-reference.js'
+import {consumerPerfSummary, producerPerfSummary} from '../harness/perf-output.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
 import {parseTopicSummary} from '../harness/topic-summary.js'
 
@@ -38,6 +39,8 @@ export class KbusCliClient implements InteropClient {
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
     const args = ['console-producer', '--topic', topic, '--request-required-acks', String(opts.acks ?? -1),
       ...LINE_READER_PROPERTIES.flatMap((p) => ['--property', p])]
+    // Without a bootstrap server the CLI reaches the daemon over its Unix socket.
+    if (opts.bootstrap) args.push('--bootstrap-server', opts.bootstrap)
     if (opts.compression && opts.compression !== 'none') args.push('--compression-codec', opts.compression)
     if (opts.idempotent) args.push('--producer-property', 'enable.idempotence=true')
     await this.kbus.cli(args, producerLines(records))
@@ -92,6 +95,14 @@ export class KbusCliClient implements InteropClient {
     } finally {
       rmSync(dir, {recursive: true, force: true})
     }
+  }
+
+  /** producer-perf-test, then consumer-perf-test, with Kafka's flags and Kafka's summary lines. */
+  async perfTools(topic: string, count: number, recordSize: number): Promise<PerfToolsRun> {
+    const produced = producerPerfSummary(await this.kbus.cli(['producer-perf-test', '--topic', topic, '--num-records', String(count),
+      '--record-size', String(recordSize), '--throughput', '-1']))
+    const consumed = consumerPerfSummary(await this.kbus.cli(['consumer-perf-test', '--topic', topic, '--messages', String(count), '--timeout', '20000']))
+    return {producerSummary: produced.line, produced: produced.sent, consumerSummary: consumed.lines, consumed: consumed.consumed}
   }
 
   async listGroups(): Promise<string[]> {

@@ -6,6 +6,8 @@ import {LongRunning, run, runOk} from '../harness/process.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
 
 const NO_ADMIN = 'kcat has no admin commands (topics, configs, records, groups)'
+/** kcat's error callback makes ALL_BROKERS_DOWN fatal, and with one broker a dropped connection is that. */
+const KCAT_EXITS_ON_DISCONNECT = 'kcat -P exits when its only broker connection drops ("All broker connections are down: terminating") instead of letting librdkafka retry; confluent-kafka covers librdkafka\'s retry'
 
 export class KcatClient implements InteropClient {
   readonly name = 'kcat'
@@ -62,8 +64,9 @@ export class KcatClient implements InteropClient {
    * runs of equal headers; keys are split off at a tab (-K), a line without one has no key.
    */
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
+    if (opts.connectionDrops) throw new Unsupported(KCAT_EXITS_ON_DISCONNECT)
     for (const run of headerRuns(records)) {
-      const args = ['-P', '-b', this.bootstrap, '-t', topic, '-p', '0', '-K', '\t', '-Z',
+      const args = ['-P', '-b', opts.bootstrap ?? this.bootstrap, '-t', topic, '-p', '0', '-K', '\t', '-Z',
         '-X', `acks=${opts.acks ?? -1}`, '-X', `enable.idempotence=${opts.idempotent === true}`, '-X', 'linger.ms=5']
       if (opts.compression && opts.compression !== 'none') args.push('-z', opts.compression)
       for (const [key, value] of run[0]!.headers) args.push('-H', `${key}=${value}`)

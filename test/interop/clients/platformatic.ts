@@ -65,7 +65,8 @@ export class PlatformaticClient implements InteropClient {
   }
 
   async produce(topic: string, records: readonly OutRecord[], opts: ProduceOptions = {}): Promise<{timestampsWritten: boolean}> {
-    await this.call('produce', {topic, records, acks: opts.acks ?? -1, compression: opts.compression ?? 'none', idempotent: opts.idempotent === true})
+    await this.call('produce', {topic, records, acks: opts.acks ?? -1, compression: opts.compression ?? 'none', idempotent: opts.idempotent === true,
+      bootstrap: opts.bootstrap ?? this.bootstrap})
     return {timestampsWritten: true}
   }
 

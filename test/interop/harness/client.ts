@@ -11,6 +11,10 @@ export interface ProduceOptions {
   acks?: Acks
   compression?: Codec
   idempotent?: boolean
+  /** The broker to send to instead of the suite's daemon (the fault-injecting proxy). */
+  bootstrap?: string
+  /** The connection will be closed under a Produce in flight: the client must reconnect and retry. */
+  connectionDrops?: boolean
 }
 
 export type StartAt = 'earliest' | 'latest' | {offset: number} | {timestamp: number}
@@ -63,6 +67,21 @@ export interface InteropClient {
   listGroups(): Promise<string[]>
   /** The group's committed offset per partition of `topic`. */
   committedOffsets(group: string, topic: string): Promise<Record<number, number>>
+  /**
+   * The client's producer perf tool writes `count` records of `recordSize` bytes to `topic` unthrottled,
+   * then its consumer perf tool reads them back; for the families that ship such tools.
+   */
+  perfTools?(topic: string, count: number, recordSize: number): Promise<PerfToolsRun>
+}
+
+/** What the two perf tools reported in their closing summaries. */
+export interface PerfToolsRun {
+  /** The producer tool's final "N records sent, …" line and its N. */
+  producerSummary: string
+  produced: number
+  /** The consumer tool's stats header and data line, and the data.consumed.in.nMsg column. */
+  consumerSummary: string
+  consumed: number
 }
 
 export class Unsupported extends Error {}

