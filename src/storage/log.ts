@@ -380,7 +380,7 @@ export class PartitionLog {
         await this.flushSegments([...this.unsynced].filter((segment) => segment !== this.active), false)
         await this.flushSegments([this.active], true)
         this.flushedOffset = this.nextOffset
-        await this.saveProducerState(() => this.producerStates.snapshotOnClose(() => this.nextOffset))
+        await this.saveProducerState(() => this.producerStates.snapshotOnClose(() => this.nextOffset, () => this.flushedOffset))
       }
     } finally {
       await Promise.allSettled(this.segments.map((segment) => segment.close()))
@@ -607,7 +607,7 @@ export class PartitionLog {
     await syncDir(this.fs, this.dir)
     await this.flushSegments([previous], true)
     this.flushedOffset = Math.max(this.flushedOffset, baseOffset)
-    await this.saveProducerState(() => this.producerStates.snapshot(() => this.nextOffset))
+    await this.saveProducerState(() => this.producerStates.snapshot(() => this.nextOffset, () => this.flushedOffset))
   }
 
   /**

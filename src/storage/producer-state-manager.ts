@@ -79,24 +79,28 @@ export class ProducerStateManager {
 
   /**
    * Writes the state as a snapshot at `endOffset()`, read when the state is written so they match
-   * (appends made while it loads move both). Skipped when the newest snapshot is already there.
+   * (appends made while it loads move both); skipped when the newest snapshot is already there.
+   * Then deletes the snapshots older than the newest one at or below `flushedOffset`: a crash can
+   * only cut unflushed data, so that one always stays valid and nothing older is ever needed.
    */
-  async snapshot(endOffset: () => number): Promise<void> {
+  async snapshot(endOffset: () => number, flushedOffset: () => number): Promise<void> {
     const table = await this.load()
     const offset = endOffset()
-    if (this.snapshots.at(-1) === offset) return
-    const entries = table.entries()
-    await writeProducerSnapshot(this.params.fs, this.params.dir, offset, entries)
-    this.snapshots = [...this.snapshots.filter((existing) => existing < offset), offset]
+    if (this.snapshots.at(-1) !== offset) {
+      await writeProducerSnapshot(this.params.fs, this.params.dir, offset, table.entries())
+      this.snapshots = [...this.snapshots.filter((existing) => existing < offset), offset]
+    }
+    const durable = this.snapshots.filter((existing) => existing <= flushedOffset()).at(-1)
+    if (durable !== undefined) await this.deleteSnapshotsBelow(durable)
   }
 
   /**
    * The snapshot of a clean stop. A log whose state was never needed since a clean start has
    * nothing to add: the files from before still describe it.
    */
-  async snapshotOnClose(endOffset: () => number): Promise<void> {
+  async snapshotOnClose(endOffset: () => number, flushedOffset: () => number): Promise<void> {
     if (!this.table && !this.loading && this.pending.length === 0 && this.params.hadCleanShutdown) return
-    await this.snapshot(endOffset)
+    await this.snapshot(endOffset, flushedOffset)
   }
 
   /** Deletes the snapshots below `offset`, after the segments holding those offsets went. */
