@@ -7,7 +7,7 @@ import {
   decodeRequestBody,
   decodeRequestHeader,
   encodeApiVersionsUnsupported,
-  encodeResponse,
+  encodeResponseChunks,
 } from '../protocol/headers.js'
 import {ApiVersions} from '../protocol/messages/18-api-versions.js'
 import type {ServerConfig} from '../config/server-config.js'
@@ -138,7 +138,7 @@ export class Broker implements BrokerCore {
     this.advertised = {host, port}
   }
 
-  async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | null> {
+  async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | Buffer[] | null> {
     let header
     try {
       header = decodeRequestHeader(frame)
@@ -162,7 +162,7 @@ export class Broker implements BrokerCore {
     }
     const signal = AbortSignal.any([this.stopping.signal, this.connectionSignal(conn)])
     const response = await handler.handle(request, {version: apiVersion, clientId, conn, broker: this, signal})
-    return response === null ? null : encodeResponse(api, apiVersion, correlationId, response)
+    return response === null ? null : encodeResponseChunks(api, apiVersion, correlationId, response)
   }
 
   connectionClosed(conn: ConnectionInfo): void {

@@ -69,13 +69,36 @@ export function encodeRequest<A extends ApiDefinition>(
 
 /** A whole response, WITH its 4-byte size prefix. */
 export function encodeResponse<A extends ApiDefinition>(api: A, version: number, correlationId: number, body: Input<ResponseOf<A>>): Buffer {
-  const flexible = isFlexible(api, version)
-  const w = new Writer()
+  return sizePrefixed(writeResponse(new Writer(), api, version, correlationId, body))
+}
+
+/** Records runs of at least this many bytes go out by reference in `encodeResponseChunks`. */
+const REFERENCED_RUN_BYTES = 4096
+
+/**
+ * A whole response, WITH its size prefix, as chunks to write back to back: large byte runs (a
+ * Fetch's records) are the caller's buffers, not copies. One chunk comes back as a plain Buffer.
+ */
+export function encodeResponseChunks<A extends ApiDefinition>(
+  api: A,
+  version: number,
+  correlationId: number,
+  body: Input<ResponseOf<A>>,
+): Buffer | Buffer[] {
+  const chunks = writeResponse(new Writer(256, REFERENCED_RUN_BYTES), api, version, correlationId, body).finishChunks()
+  let size = 0
+  for (const chunk of chunks) size += chunk.length
+  // The first chunk starts with the size prefix: it is never a referenced run.
+  chunks[0].writeInt32BE(size - SIZE_PREFIX, 0)
+  return chunks.length === 1 ? chunks[0] : chunks
+}
+
+function writeResponse<A extends ApiDefinition>(w: Writer, api: A, version: number, correlationId: number, body: Input<ResponseOf<A>>): Writer {
   w.int32(0)
   w.int32(correlationId)
   if (responseHeaderHasTags(api, version)) w.emptyTags()
-  encodeWith(api.response, version, flexible, w, body)
-  return sizePrefixed(w)
+  encodeWith(api.response, version, isFlexible(api, version), w, body)
+  return w
 }
 
 /** Decodes a response frame (the bytes after the 4-byte size). */

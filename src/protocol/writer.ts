@@ -11,21 +11,44 @@ const INT64_MIN = -9223372036854775808n
 export class Writer {
   private buf: Buffer
   offset = 0
+  /** Finished pieces before the one being written, once a byte run has been referenced. */
+  private pieces: Buffer[] | null = null
+  /** Where the piece being written starts in `buf`. */
+  private pieceStart = 0
 
-  constructor(initialSize = 256) {
+  /**
+   * `referenceFrom`: byte runs (`raw`, bytes, records) at least this long are kept by reference
+   * and come out of `finishChunks` as chunks of their own, never copied: a Fetch response's
+   * records go to the socket as the log read them.
+   */
+  constructor(
+    initialSize = 256,
+    private readonly referenceFrom = Infinity,
+  ) {
     this.buf = Buffer.allocUnsafe(initialSize)
   }
 
-  /** The bytes written so far (a view, not a copy). */
+  /** The bytes written so far (a view, not a copy, unless byte runs were referenced). */
   finish(): Buffer {
-    return this.buf.subarray(0, this.offset)
+    if (this.pieces === null) return this.buf.subarray(0, this.offset)
+    return Buffer.concat(this.finishChunks())
+  }
+
+  /** The bytes written so far as chunks to write back to back: views, referenced runs included. */
+  finishChunks(): Buffer[] {
+    const current = this.buf.subarray(this.pieceStart, this.offset)
+    if (this.pieces === null) return [current]
+    return current.length > 0 ? [...this.pieces, current] : this.pieces
   }
 
   private ensure(n: number): void {
     const need = this.offset + n
     if (need <= this.buf.length) return
-    const grown = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2))
-    this.buf.copy(grown, 0, 0, this.offset)
+    // Earlier pieces keep viewing the old buffer; only the piece being written moves.
+    const grown = Buffer.allocUnsafe(Math.max(need - this.pieceStart, this.buf.length * 2))
+    this.buf.copy(grown, 0, this.pieceStart, this.offset)
+    this.offset -= this.pieceStart
+    this.pieceStart = 0
     this.buf = grown
   }
 
@@ -129,9 +152,17 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): void {
+    if (bytes.length >= this.referenceFrom) return this.reference(bytes)
     this.ensure(bytes.length)
     this.buf.set(bytes, this.offset)
     this.offset += bytes.length
+  }
+
+  private reference(bytes: Uint8Array): void {
+    this.pieces ??= []
+    if (this.offset > this.pieceStart) this.pieces.push(this.buf.subarray(this.pieceStart, this.offset))
+    this.pieces.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length))
+    this.pieceStart = this.offset
   }
 
   /** STRING with int16 length; null writes -1 (callers check nullability). */

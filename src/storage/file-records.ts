@@ -25,7 +25,7 @@ export interface StoredBatch {
 }
 
 /** Bytes read at once when looking for a batch: the index leaves at most ~4 KiB to skip. */
-const LOOKUP_WINDOW = 16 * 1024
+export const LOOKUP_WINDOW = 16 * 1024
 /** Bytes read at once when validating a whole segment. */
 const RECOVERY_CHUNK = 1024 * 1024
 const MAGIC_AT = 16

@@ -9,7 +9,7 @@
  */
 import {join} from 'node:path'
 import {BATCH_HEADER_SIZE, type BatchHeader, LOG_OVERHEAD, batchSize, readBaseOffset, readBatchHeader} from '../protocol/record-batch.js'
-import {BatchCursor, type BatchFault, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
+import {BatchCursor, type BatchFault, LOOKUP_WINDOW, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
 import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
 import {type StorageFile, type StorageFs, isNotFound, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
@@ -309,7 +309,8 @@ export class LogSegment {
    */
   async read(fetchOffset: number, maxBytes: number, atLeastOne: boolean, upToOffset = Infinity): Promise<SegmentRead> {
     const end = this.written
-    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end)
+    // One read covers the index gap and the bytes wanted, so the batches below come from its window.
+    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes)
     let first = await cursor.peek()
     while (first && first.lastOffset < fetchOffset) {
       cursor.skip(first)

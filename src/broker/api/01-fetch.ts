@@ -115,6 +115,27 @@ function partitionAnswer(
     // read_committed readers expect a list (empty: kbus has no transactions to abort).
     abortedTransactions: readCommitted ? [] : null,
     preferredReadReplica: -1,
-    records: batches,
+    records: contiguous(batches),
   }
+}
+
+/**
+ * Batches read together lie back to back in one buffer: answered as one view, the records go to
+ * the socket as a single chunk instead of one per batch.
+ */
+function contiguous(batches: Buffer[]): Buffer[] {
+  if (batches.length < 2) return batches
+  const runs: Buffer[] = []
+  let run = batches[0]
+  for (let i = 1; i < batches.length; i++) {
+    const next = batches[i]
+    if (next.buffer === run.buffer && next.byteOffset === run.byteOffset + run.length) {
+      run = Buffer.from(run.buffer, run.byteOffset, run.length + next.length)
+    } else {
+      runs.push(run)
+      run = next
+    }
+  }
+  runs.push(run)
+  return runs
 }
