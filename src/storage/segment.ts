@@ -11,8 +11,10 @@ import {join} from 'node:path'
 import {BATCH_HEADER_SIZE, type BatchHeader, LOG_OVERHEAD, batchSize, readBaseOffset, readBatchHeader} from '../protocol/record-batch.js'
 import {BatchCursor, type BatchFault, LOOKUP_WINDOW, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
 import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
-import {type StorageFile, type StorageFs, isNotFound, writeAllAt} from './fs.js'
+import {type PooledFile, filePoolOf} from './file-pool.js'
+import {type StorageFs, isNotFound, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
+import {fetchReadBuffers} from './read-buffers.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
 
 /** A batch on its way into the segment, its base offset already written into it. */
@@ -59,7 +61,7 @@ export class LogSegment {
     private readonly dir: string,
     readonly baseOffset: number,
     private path: string,
-    private readonly file: StorageFile,
+    private readonly file: PooledFile,
     private offsetIndex: OffsetIndex,
     private timeIndex: TimeIndex,
     size: number,
@@ -74,7 +76,7 @@ export class LogSegment {
    */
   static async create(fs: StorageFs, dir: string, baseOffset: number, suffix = ''): Promise<LogSegment> {
     const paths = segmentPaths(dir, baseOffset, suffix)
-    const file = await fs.open(paths.log, 'w+')
+    const file = await filePoolOf(fs).create(paths.log)
     const segment = new LogSegment(
       fs,
       dir,
@@ -91,26 +93,23 @@ export class LogSegment {
     return segment
   }
 
-  /** Opens an existing segment. Its indexes are empty until `loadIndexes` or `recover`. */
+  /**
+   * An existing segment. Its indexes are empty until `loadIndexes` or `recover`, and its .log is
+   * opened on first use (see FilePool), so a start with many logs opens only what it reads.
+   */
   static async open(fs: StorageFs, dir: string, baseOffset: number): Promise<LogSegment> {
     const paths = segmentPaths(dir, baseOffset)
-    const file = await fs.open(paths.log, 'r+')
-    try {
-      const {size} = await file.stat()
-      return new LogSegment(
-        fs,
-        dir,
-        baseOffset,
-        paths.log,
-        file,
-        OffsetIndex.empty(paths.index, baseOffset),
-        TimeIndex.empty(paths.timeIndex, baseOffset),
-        size,
-      )
-    } catch (error) {
-      await file.close()
-      throw error
-    }
+    const {size} = await fs.stat(paths.log)
+    return new LogSegment(
+      fs,
+      dir,
+      baseOffset,
+      paths.log,
+      filePoolOf(fs).file(paths.log),
+      OffsetIndex.empty(paths.index, baseOffset),
+      TimeIndex.empty(paths.timeIndex, baseOffset),
+      size,
+    )
   }
 
   /** Bytes written and readable. */
@@ -310,7 +309,7 @@ export class LogSegment {
   async read(fetchOffset: number, maxBytes: number, atLeastOne: boolean, upToOffset = Infinity): Promise<SegmentRead> {
     const end = this.written
     // One read covers the index gap and the bytes wanted, so the batches below come from its window.
-    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes)
+    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes, fetchReadBuffers)
     let first = await cursor.peek()
     while (first && first.lastOffset < fetchOffset) {
       cursor.skip(first)
@@ -398,10 +397,12 @@ export class LogSegment {
   /** Keeps the file open for a reader until `release`, even if the segment is retired meanwhile. */
   retain(): void {
     this.users++
+    this.file.pin()
   }
 
   release(): void {
     this.users--
+    this.file.unpin()
     if (this.retired && this.users === 0) this.closeQuietly()
   }
 
@@ -421,8 +422,7 @@ export class LogSegment {
     this.offsetIndex.movedTo(paths.index)
     await this.fs.rename(this.timeIndex.path, paths.timeIndex)
     this.timeIndex.movedTo(paths.timeIndex)
-    await this.fs.rename(this.path, paths.log)
-    this.path = paths.log
+    await this.renameLog(paths.log)
   }
 
   /**
@@ -431,8 +431,7 @@ export class LogSegment {
    */
   async markDeleted(): Promise<void> {
     const deleted = segmentPaths(this.dir, this.baseOffset, DELETED_SUFFIX)
-    await this.fs.rename(this.path, deleted.log)
-    this.path = deleted.log
+    await this.renameLog(deleted.log)
     for (const index of [this.offsetIndex, this.timeIndex]) {
       const target = `${index.path}${DELETED_SUFFIX}`
       try {
@@ -447,12 +446,19 @@ export class LogSegment {
 
   /** Unlinks the segment's files under their current names; missing ones are fine. */
   async deleteFiles(): Promise<void> {
-    for (const path of [this.path, this.offsetIndex.path, this.timeIndex.path]) {
-      try {
-        await this.fs.unlink(path)
-      } catch (error) {
-        if (!isNotFound(error)) throw error
+    // Readers holding the segment read on through an open descriptor once the name is gone.
+    const readers = this.users > 0 && this.closed === null
+    if (readers) await this.file.pinOpen()
+    try {
+      for (const path of [this.path, this.offsetIndex.path, this.timeIndex.path]) {
+        try {
+          await this.fs.unlink(path)
+        } catch (error) {
+          if (!isNotFound(error)) throw error
+        }
       }
+    } finally {
+      if (readers) this.file.unpin()
     }
   }
 
@@ -460,6 +466,22 @@ export class LogSegment {
   async delete(): Promise<void> {
     await this.close()
     await this.deleteFiles()
+  }
+
+  /**
+   * Renames the .log with its descriptor open, so a reader that reopens the file while the name
+   * changes finds one name or the other, never neither.
+   */
+  private async renameLog(path: string): Promise<void> {
+    const open = this.closed === null
+    if (open) await this.file.pinOpen()
+    try {
+      await this.fs.rename(this.path, path)
+      this.path = path
+      this.file.movedTo(path)
+    } finally {
+      if (open) this.file.unpin()
+    }
   }
 
   private closeQuietly(): void {
