@@ -14,7 +14,6 @@ import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile
 import {type PooledFile, filePoolOf} from './file-pool.js'
 import {type StorageFs, isNotFound, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
-import {fetchReadBuffers} from './read-buffers.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
 
 /** A batch on its way into the segment, its base offset already written into it. */
@@ -309,7 +308,7 @@ export class LogSegment {
   async read(fetchOffset: number, maxBytes: number, atLeastOne: boolean, upToOffset = Infinity): Promise<SegmentRead> {
     const end = this.written
     // One read covers the index gap and the bytes wanted, so the batches below come from its window.
-    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes, fetchReadBuffers)
+    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes)
     let first = await cursor.peek()
     while (first && first.lastOffset < fetchOffset) {
       cursor.skip(first)
