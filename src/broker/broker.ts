@@ -13,6 +13,7 @@ import {ApiVersions} from '../protocol/messages/18-api-versions.js'
 import type {ServerConfig} from '../config/server-config.js'
 import type {Logger} from '../daemon/logger.js'
 import {LogManager} from '../storage/log-manager.js'
+import {fetchReadBuffers} from '../storage/read-buffers.js'
 import {HANDLERS} from './api/index.js'
 import type {BrokerCore} from './broker-core.js'
 import type {ConnectionInfo} from './handler.js'
@@ -163,6 +164,11 @@ export class Broker implements BrokerCore {
     const signal = AbortSignal.any([this.stopping.signal, this.connectionSignal(conn)])
     const response = await handler.handle(request, {version: apiVersion, clientId, conn, broker: this, signal})
     return response === null ? null : encodeResponseChunks(api, apiVersion, correlationId, response)
+  }
+
+  /** A Fetch response's records were read into pooled buffers: the socket is done with them. */
+  responseSent(response: Buffer[]): void {
+    for (const chunk of response) fetchReadBuffers.giveBack(chunk)
   }
 
   connectionClosed(conn: ConnectionInfo): void {

@@ -19,6 +19,8 @@ export interface RequestHandler {
    * carrying `closeConnection: true` closes the connection instead of answering.
    */
   handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | Buffer[] | null>
+  /** The socket has taken every byte of `response`: buffers the handler lent for it may be reused. */
+  responseSent?(response: Buffer[]): void
   connectionClosed?(conn: ConnectionInfo): void
 }
 
@@ -164,12 +166,21 @@ export class Connection {
     while (this.inFlight.length > 0 && this.inFlight[0].done) {
       const {response} = this.inFlight.shift()!
       if (response === null) continue
-      if (Array.isArray(response)) for (const part of response) this.socket.write(part)
+      if (Array.isArray(response)) this.writeChunks(response)
       else this.socket.write(response)
     }
     this.socket.uncork()
     if (this.inFlight.length === 0) this.settleIdle()
     this.readFrames()
+  }
+
+  private writeChunks(response: Buffer[]): void {
+    const last = response.length - 1
+    for (let i = 0; i < last; i++) this.socket.write(response[i])
+    // The callbacks run in write order, so the last one means the socket has taken them all.
+    this.socket.write(response[last], (error) => {
+      if (!error) this.handler.responseSent?.(response)
+    })
   }
 
   /** Reads only while the peer is within its in-flight budget and our writes are draining. */

@@ -14,6 +14,7 @@ import {
   readMaxTimestamp,
 } from '../protocol/record-batch.js'
 import {type StorageFile, readAt} from './fs.js'
+import type {ReadBufferPool} from './read-buffers.js'
 
 /** Where one stored batch lives and what its header says. */
 export interface StoredBatch {
@@ -43,6 +44,8 @@ export class BatchCursor {
     public position: number,
     readonly end: number,
     private readonly windowSize = LOOKUP_WINDOW,
+    /** Where windows come from when their bytes may be sent on (and given back) by the caller. */
+    private readonly buffers?: ReadBufferPool,
   ) {}
 
   /** The batch at the cursor; null at the end or where the bytes do not frame a whole batch. */
@@ -50,7 +53,8 @@ export class BatchCursor {
     const position = this.position
     if (this.end - position < BATCH_HEADER_SIZE) return null
     if (position < this.windowStart || position + BATCH_HEADER_SIZE > this.windowStart + this.window.length) {
-      this.window = await readAt(this.file, position, Math.min(this.windowSize, this.end - position))
+      const length = Math.min(this.windowSize, this.end - position)
+      this.window = await readAt(this.file, position, length, this.buffers?.take(length))
       this.windowStart = position
     }
     const at = position - this.windowStart

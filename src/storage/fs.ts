@@ -46,9 +46,8 @@ export function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
 }
 
-/** Reads exactly `length` bytes at `position`; the caller knows they exist. */
-export async function readAt(file: StorageFile, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length)
+/** Reads exactly `length` bytes at `position` (into `buffer` when given); the caller knows they exist. */
+export async function readAt(file: StorageFile, position: number, length: number, buffer: Buffer = Buffer.allocUnsafe(length)): Promise<Buffer> {
   let filled = 0
   while (filled < length) {
     const {bytesRead} = await file.read(buffer, filled, length - filled, position + filled)

@@ -14,6 +14,7 @@ import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFile
 import {type PooledFile, filePoolOf} from './file-pool.js'
 import {type StorageFs, isNotFound, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
+import {fetchReadBuffers} from './read-buffers.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
 
 /** A batch on its way into the segment, its base offset already written into it. */
@@ -127,6 +128,8 @@ export class LogSegment {
    * `offsetLimit` is the next segment's base offset (every offset here is below it).
    */
   async loadIndexes(offsetLimit: number): Promise<boolean> {
+    // Nothing to index, and nothing to read: most of 10,000 partitions are often empty.
+    if (this.written === 0) return true
     const paths = {index: this.offsetIndex.path, timeIndex: this.timeIndex.path}
     const offsetIndex = await OffsetIndex.load(this.fs, paths.index, this.baseOffset, {logSize: this.written, offsetLimit})
     const timeIndex = await TimeIndex.load(this.fs, paths.timeIndex, this.baseOffset, offsetLimit)
@@ -308,7 +311,7 @@ export class LogSegment {
   async read(fetchOffset: number, maxBytes: number, atLeastOne: boolean, upToOffset = Infinity): Promise<SegmentRead> {
     const end = this.written
     // One read covers the index gap and the bytes wanted, so the batches below come from its window.
-    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes)
+    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes, fetchReadBuffers)
     let first = await cursor.peek()
     while (first && first.lastOffset < fetchOffset) {
       cursor.skip(first)

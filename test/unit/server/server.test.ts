@@ -90,6 +90,12 @@ class ToyHandler implements RequestHandler {
   connectionClosed(conn: ConnectionInfo): void {
     this.closedConnections.push(conn)
   }
+
+  sentResponses: Buffer[][] = []
+
+  responseSent(response: Buffer[]): void {
+    this.sentResponses.push(response)
+  }
 }
 
 const servers: KafkaServer[] = []
@@ -133,6 +139,16 @@ describe('KafkaServer', () => {
     const {socket, reader} = await dial(server.tcpAddresses[0])
     socket.write(Buffer.concat([frame('slow:40:a'), frame('silent'), frame('parts:b'), frame('c')]))
     expect(await reader.next(3)).toEqual(['A', 'B', 'C'])
+  })
+
+  it('hands a multi-buffer answer back to the handler once the socket has taken all of it', async () => {
+    const handler = new ToyHandler()
+    const server = await start(handler)
+    const {socket, reader} = await dial(server.tcpAddresses[0])
+    socket.write(Buffer.concat([frame('parts:lent'), frame('plain')]))
+    expect(await reader.next(2)).toEqual(['LENT', 'PLAIN'])
+    await expect.poll(() => handler.sentResponses.length).toBe(1)
+    expect(Buffer.concat(handler.sentResponses[0]).subarray(4).toString()).toBe('LENT')
   })
 
   it('reassembles frames split across TCP chunks and splits merged ones', async () => {
