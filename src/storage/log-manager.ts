@@ -28,7 +28,7 @@ export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
 /** Kafka's log.flush.offset.checkpoint.interval.ms. */
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000
 /** Logs opened or made at once: enough to overlap I/O without a burst of open files. */
-const LOG_CONCURRENCY = 8
+const LOG_CONCURRENCY = 16
 
 export interface LogManagerOptions {
   logger: StorageLogger

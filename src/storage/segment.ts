@@ -137,7 +137,7 @@ export class LogSegment {
     const last = timeIndex.lastEntry()
     // Closing or rolling a segment always records its largest timestamp; no entry means a lost one.
     // (A segment whose batches all lack timestamps is rebuilt each time; harmless and rare.)
-    if (this.written > 0 && !last) return false
+    if (!last) return false
     this.offsetIndex = offsetIndex
     this.timeIndex = timeIndex
     this.maxTimestamp = last?.timestamp ?? -1
