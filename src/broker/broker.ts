@@ -35,7 +35,7 @@ export class Broker implements BrokerCore {
   private readonly offsetExpiry: NodeJS.Timeout
   private readonly producerExpiry: NodeJS.Timeout
   private readonly logMaintenance: NodeJS.Timeout
-  private readonly stopping = new AbortController()
+  private stopped = false
   private readonly connections = new Map<number, AbortController>()
 
   private constructor(
@@ -161,7 +161,7 @@ export class Broker implements BrokerCore {
     } catch (error) {
       throw new CloseConnection(`malformed ${api.name} v${apiVersion} request: ${(error as Error).message}`)
     }
-    const signal = AbortSignal.any([this.stopping.signal, this.connectionSignal(conn)])
+    const signal = this.connectionSignal(conn)
     const response = await handler.handle(request, {version: apiVersion, clientId, conn, broker: this, signal})
     return response === null ? null : encodeResponseChunks(api, apiVersion, correlationId, response)
   }
@@ -187,7 +187,8 @@ export class Broker implements BrokerCore {
 
   /** Ends waiting fetches, then flushes every log and marks the shutdown clean. */
   async close(): Promise<void> {
-    this.stopping.abort()
+    this.stopped = true
+    for (const controller of this.connections.values()) controller.abort()
     clearInterval(this.offsetExpiry)
     clearInterval(this.producerExpiry)
     clearInterval(this.logMaintenance)
@@ -195,10 +196,16 @@ export class Broker implements BrokerCore {
     await this.logs.close()
   }
 
+  /**
+   * Aborted when the connection closes or the broker stops. One per connection, not
+   * AbortSignal.any per request: each of those left a WeakRef on the long-lived signals, which
+   * grew the old generation by the request and kept V8 in full collections.
+   */
   private connectionSignal(conn: ConnectionInfo): AbortSignal {
     let controller = this.connections.get(conn.id)
     if (!controller) {
       controller = new AbortController()
+      if (this.stopped) controller.abort()
       this.connections.set(conn.id, controller)
     }
     return controller.signal

@@ -58,6 +58,24 @@ export interface BatchHeader {
   recordsCount: number
 }
 
+const TWO_POW_32 = 0x1_0000_0000
+
+/**
+ * An int64 field as a number, from its two halves: the header is read for every produced and
+ * fetched batch, and a BigInt per field is an allocation each time. Beyond 2^53 the value is
+ * rounded, as Number(bigint) would.
+ */
+function readInt64(buf: Buffer, at: number): number {
+  return buf.readInt32BE(at) * TWO_POW_32 + buf.readUInt32BE(at + 4)
+}
+
+/** Writes a safe integer (offsets, timestamps) as an int64 field without a BigInt. */
+function writeInt64(buf: Buffer, value: number, at: number): void {
+  const high = Math.floor(value / TWO_POW_32)
+  buf.writeInt32BE(high, at)
+  buf.writeUInt32BE(value - high * TWO_POW_32, at + 4)
+}
+
 /** Total size in bytes of the batch starting at `offset`, read from its length field. */
 export function batchSize(buf: Buffer, offset = 0): number {
   return buf.readInt32BE(offset + 8) + LOG_OVERHEAD
@@ -65,16 +83,16 @@ export function batchSize(buf: Buffer, offset = 0): number {
 
 export function readBatchHeader(buf: Buffer, offset = 0): BatchHeader {
   return {
-    baseOffset: Number(buf.readBigInt64BE(offset)),
+    baseOffset: readInt64(buf, offset),
     batchLength: buf.readInt32BE(offset + 8),
     partitionLeaderEpoch: buf.readInt32BE(offset + PARTITION_LEADER_EPOCH),
     magic: buf.readInt8(offset + MAGIC),
     crc: buf.readUInt32BE(offset + CRC),
     attributes: buf.readInt16BE(offset + ATTRIBUTES),
     lastOffsetDelta: buf.readInt32BE(offset + LAST_OFFSET_DELTA),
-    baseTimestamp: Number(buf.readBigInt64BE(offset + BASE_TIMESTAMP)),
-    maxTimestamp: Number(buf.readBigInt64BE(offset + MAX_TIMESTAMP)),
-    producerId: Number(buf.readBigInt64BE(offset + PRODUCER_ID)),
+    baseTimestamp: readInt64(buf, offset + BASE_TIMESTAMP),
+    maxTimestamp: readInt64(buf, offset + MAX_TIMESTAMP),
+    producerId: readInt64(buf, offset + PRODUCER_ID),
     producerEpoch: buf.readInt16BE(offset + PRODUCER_EPOCH),
     baseSequence: buf.readInt32BE(offset + BASE_SEQUENCE),
     recordsCount: buf.readInt32BE(offset + RECORDS_COUNT),
@@ -82,7 +100,7 @@ export function readBatchHeader(buf: Buffer, offset = 0): BatchHeader {
 }
 
 export function readBaseOffset(buf: Buffer, offset = 0): number {
-  return Number(buf.readBigInt64BE(offset))
+  return readInt64(buf, offset)
 }
 
 export function readLastOffsetDelta(buf: Buffer, offset = 0): number {
@@ -90,17 +108,17 @@ export function readLastOffsetDelta(buf: Buffer, offset = 0): number {
 }
 
 export function readMaxTimestamp(buf: Buffer, offset = 0): number {
-  return Number(buf.readBigInt64BE(offset + MAX_TIMESTAMP))
+  return readInt64(buf, offset + MAX_TIMESTAMP)
 }
 
 /** -1 unless the batch comes from an idempotent producer. */
 export function readProducerId(buf: Buffer, offset = 0): number {
-  return Number(buf.readBigInt64BE(offset + PRODUCER_ID))
+  return readInt64(buf, offset + PRODUCER_ID)
 }
 
 /** Rewrites the base offset in place. It lies outside the CRC, so the batch stays valid. */
 export function writeBaseOffset(buf: Buffer, baseOffset: number, offset = 0): void {
-  buf.writeBigInt64BE(BigInt(baseOffset), offset)
+  writeInt64(buf, baseOffset, offset)
 }
 
 /** Rewrites the partition leader epoch in place (also outside the CRC). */
@@ -112,7 +130,7 @@ export function writePartitionLeaderEpoch(buf: Buffer, epoch: number, offset = 0
 export function stampLogAppendTime(buf: Buffer, now: number, offset = 0): void {
   const attributes = buf.readInt16BE(offset + ATTRIBUTES) | ATTR_TIMESTAMP_TYPE
   buf.writeInt16BE(attributes, offset + ATTRIBUTES)
-  buf.writeBigInt64BE(BigInt(now), offset + MAX_TIMESTAMP)
+  writeInt64(buf, now, offset + MAX_TIMESTAMP)
   writeCrc(buf, offset)
 }
 

@@ -57,6 +57,19 @@ describe('record batch header', () => {
     expect(checkBatch(copy)).toBeNull()
   })
 
+  it('reads and writes int64 fields as BigInt would, negative and past 2^32 included', () => {
+    const copy = Buffer.from(HELLO_BATCH)
+    for (const value of [0, 1, -1, 2 ** 32 - 1, 2 ** 32, -(2 ** 32) - 1, 1_700_000_000_123, 2 ** 53 - 1, -(2 ** 53) + 1]) {
+      writeBaseOffset(copy, value)
+      expect(copy.readBigInt64BE(0)).toBe(BigInt(value))
+      expect(readBatchHeader(copy).baseOffset).toBe(value)
+      copy.writeBigInt64BE(BigInt(value), 43)
+      expect(readBatchHeader(copy).producerId).toBe(value)
+    }
+    copy.writeBigInt64BE(2n ** 63n - 1n, 27)
+    expect(readBatchHeader(copy).baseTimestamp).toBe(Number(2n ** 63n - 1n))
+  })
+
   it('names what is wrong with a damaged batch', () => {
     const flipped = Buffer.from(HELLO_BATCH)
     flipped[HELLO_BATCH.length - 3] ^= 0xff
