@@ -9,9 +9,12 @@ import {IndexFile} from './index-file.js'
 
 export const OFFSET_INDEX_ENTRY_SIZE = 8
 
+const NO_INT32S = new Int32Array(0)
+
 export class OffsetIndex extends IndexFile {
-  private relativeOffsets = new Int32Array(64)
-  private positions = new Int32Array(64)
+  // Shared empty arrays until the first entry: 10,000 empty partitions should carry no arrays of their own.
+  private relativeOffsets = NO_INT32S
+  private positions = NO_INT32S
   private count = 0
 
   private constructor(
@@ -120,7 +123,7 @@ export class OffsetIndex extends IndexFile {
 }
 
 function grow(array: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(array.length * 2)
+  const bigger = new Int32Array(Math.max(16, array.length * 2))
   bigger.set(array)
   return bigger
 }

@@ -9,9 +9,13 @@ import {IndexFile} from './index-file.js'
 
 export const TIME_INDEX_ENTRY_SIZE = 12
 
+const NO_FLOAT64S = new Float64Array(0)
+const NO_INT32S = new Int32Array(0)
+
 export class TimeIndex extends IndexFile {
-  private timestamps = new Float64Array(64)
-  private relativeOffsets = new Int32Array(64)
+  // Shared empty arrays until the first entry, as in the offset index.
+  private timestamps = NO_FLOAT64S
+  private relativeOffsets = NO_INT32S
   private count = 0
 
   private constructor(
@@ -107,10 +111,11 @@ export class TimeIndex extends IndexFile {
 
   private push(timestamp: number, relative: number): void {
     if (this.count === this.timestamps.length) {
-      const timestamps = new Float64Array(this.count * 2)
+      const capacity = Math.max(16, this.count * 2)
+      const timestamps = new Float64Array(capacity)
       timestamps.set(this.timestamps)
       this.timestamps = timestamps
-      const offsets = new Int32Array(this.count * 2)
+      const offsets = new Int32Array(capacity)
       offsets.set(this.relativeOffsets)
       this.relativeOffsets = offsets
     }
