@@ -133,14 +133,14 @@ async function kafkaWireRound({round, options, tools, samples}) {
           const topic = `${generator}-${size}-acks${acks}`
           log(`produce ${topic}`)
           const produce = generator === 'java' ? load.javaProduce : load.kcatProduce
-          await pair(`produce-${topic}`, (broker) => produce(base(broker, {topic, records: options.records[size], size, acks})))
+          await pair(`produce-${topic}`, (broker) => produce(base(broker, {topic, records: options.records[generator][size], size, acks})))
         }
     for (const generator of ['java', 'kcat'])
       for (const size of [100, 1024]) {
         log(`consume ${generator} ${size} B`)
         const topic = `${generator}-${size}-acks1`
         const consume = generator === 'java' ? load.javaConsume : load.kcatConsume
-        await pair(`consume-${generator}-${size}`, (broker) => consume(base(broker, {topic, records: options.records[size], size, group: `perf-${size}`})))
+        await pair(`consume-${generator}-${size}`, (broker) => consume(base(broker, {topic, records: options.records[generator][size], size, group: `perf-${size}`})))
       }
 
     log(`end-to-end latency at ${options.e2e.rate} records/s`)
@@ -212,7 +212,7 @@ function describeRun(options, tools, notes) {
     versions: {
       kbus: `${JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version} (${commit}${dirty}), Node ${process.version}`,
       'Apache Kafka': `${KAFKA_VERSION} (kafka_2.13 from Maven Central), ${firstLine(quiet('java', ['-version']))}`,
-      kcat: quiet('kcat', ['-V']).split('\n').find((line) => line.startsWith('Version')) ?? 'unknown',
+      kcat: /Version (\S+).*?(librdkafka \S+)/.exec(quiet('kcat', ['-V']))?.slice(1).join(', ') ?? 'unknown',
       'nats-server': tools.natsCli ? `${firstLine(quiet('nats-server', ['--version']))}, natscli ${NATSCLI_VERSION}` : 'not run',
       redis: tools.redis ? firstLine(quiet('redis-server', ['--version'])) : 'not run',
     },
@@ -220,7 +220,7 @@ function describeRun(options, tools, notes) {
     method: [
       'Servers: every round starts kbus (`kbus server start --daemon --port P`, defaults, a fresh KBUS_HOME), Apache Kafka (one KRaft node, `kafka.Kafka` with kafka-server-start.sh\'s JVM flags -Xmx1G -Xms1G G1, Kafka\'s shipped server.properties values apart from data dir and ports), nats-server -js and redis-server fresh, all on loopback and the same disk. One partition per topic.',
       `Order: within a round each measurement runs on kbus and on Kafka back to back; which goes first alternates by round and by measurement. \`sync\` runs before each one so earlier writes are not flushed during it. A ${options.warmupRecords.toLocaleString('en-US')}-record produce and consume warms both brokers up first (not counted).`,
-      `Produce: ${records[100].toLocaleString('en-US')} records of 100 B and ${records[1024].toLocaleString('en-US')} of 1 KB. Java: ProducerPerformance with the tool's defaults and acks (Kafka 4: linger.ms=5, batch.size=16384, idempotence on for acks=all); its records/sec. kcat: \`kcat -P -l <file>\` of prepared lines with -X acks, librdkafka defaults; records over the process's wall time.`,
+      `Produce: one partition. Java: ${records.java[100].toLocaleString('en-US')} records of 100 B and ${records.java[1024].toLocaleString('en-US')} of 1 KB with ProducerPerformance with the tool's defaults and acks (Kafka 4: linger.ms=5, batch.size=16384, idempotence on for acks=all); its records/sec. kcat: ${records.kcat[100].toLocaleString('en-US')} and ${records.kcat[1024].toLocaleString('en-US')} prepared lines with \`kcat -P -l <file>\` and -X acks, librdkafka defaults; records over the process's wall time, the partition's end offset checked after. NATS and Redis: ${records.native[100].toLocaleString('en-US')} and ${records.native[1024].toLocaleString('en-US')}.`,
       'Consume: the acks=1 topic read from the beginning. Java: ConsumerPerformance in a fresh group, its fetch.nMsg.sec (the group join left out). kcat: `kcat -C -o beginning -e`, records over wall time.',
       `End-to-end: bench/KafkaBenchTool.java (kafka-clients ${KAFKA_VERSION}) sends ${e2e.rate.toLocaleString('en-US')} records/s of ${e2e.size} B open-loop for ${e2e.warmupSeconds} s warm-up + ${e2e.seconds} s, acks=1, linger.ms=0; a consumer in the same JVM takes now − scheduled send time (nanoTime in the payload), so stalls are counted.`,
       'Cold start: launch until `kcat -L` gets metadata naming a broker (port polled every 10 ms). For kbus the launch is the `server start --daemon` command; for Kafka the broker JVM (its one-time StorageTool format is not counted).',

@@ -35,7 +35,7 @@ export async function benchNats({round, natsCli, profile, record}) {
     await waitFor(async () => (await run(natsCli, ['-s', url, 'account', 'info'], {timeoutMs: 5_000})).exitCode === 0, () => server.running)
     sampleIdle(server.pid, record)
     for (const size of [100, 1024]) {
-      const records = profile.records[size]
+      const records = profile.records.native[size]
       const stream = `bench${size}`
       const js = ['-s', url, 'bench', 'js']
       const shared = ['--stream', stream, '--msgs', String(records), '--size', String(size), '--no-progress']
@@ -83,14 +83,14 @@ export async function benchRedis({round, profile, record}) {
     for (const [acks, fsync] of [['1', 'everysec'], ['all', 'always']]) {
       await cli('CONFIG', 'SET', 'appendfsync', fsync)
       for (const size of [100, 1024]) {
-        const records = profile.records[size]
+        const records = profile.records.native[size]
         const result = await benchmark(records, 'XADD', `s${size}-${acks}`, '*', 'f', 'A'.repeat(size))
         const value = redisRps(result.stdout)
         record(`produce-native-${size}-acks${acks}`, {value, mbPerSec: (value * size) / (1024 * 1024)})
       }
     }
     for (const size of [100, 1024]) {
-      const requests = Math.max(1, Math.round(profile.records[size] / REDIS_READ_BATCH))
+      const requests = Math.max(1, Math.round(profile.records.native[size] / REDIS_READ_BATCH))
       const result = await benchmark(requests, 'XRANGE', `s${size}-1`, '-', '+', 'COUNT', String(REDIS_READ_BATCH))
       const value = redisRps(result.stdout) * REDIS_READ_BATCH
       record(`consume-native-${size}`, {value, mbPerSec: (value * size) / (1024 * 1024)})

@@ -4,6 +4,7 @@
  * spawn to exit), the benchmark's own Java client (KafkaBenchTool: topic creation, fixed-rate
  * end-to-end latency), and the CLI timings (kbus vs kafka-topics' TopicCommand).
  */
+import {randomFillSync} from 'node:crypto'
 import {createWriteStream, existsSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
 import {once} from 'node:events'
@@ -11,6 +12,8 @@ import {run, runOk, tail} from './procs.mjs'
 import {BENCH_CACHE, KAFKA_CLI_JVM, KAFKA_PERF_JVM, KBUS_BIN} from './settings.mjs'
 
 /** @typedef {{value: number, mbPerSec?: number, detail?: string}} Sample */
+
+const CHUNK_BYTES = 1 << 20
 
 /**
  * ProducerPerformance with the tool's defaults apart from acks (Kafka 4: linger.ms=5,
@@ -77,6 +80,10 @@ export async function kcatProduce({bootstrap, topic, records, size, acks, timeou
   const file = await payloadFile(size, records)
   const result = await runOk('kcat', ['-P', '-b', bootstrap, '-t', topic, '-p', '0', '-X', `acks=${acks}`, '-l', file], {timeoutMs})
   if (/Delivery failed|ERROR/i.test(result.stderr)) throw new Error(`kcat -P reported failures: ${tail(result.stderr)}`)
+  // The topic is fresh, so its end offset is the count the broker acknowledged.
+  const end = await runOk('kcat', ['-Q', '-b', bootstrap, '-t', `${topic}:0:-1`], {timeoutMs: 30_000})
+  const stored = Number(/\[0\] offset (\d+)/.exec(end.stdout)?.[1])
+  if (stored < records || !Number.isFinite(stored)) throw new Error(`kcat -P: the partition ends at ${end.stdout.trim()} after ${records} records`)
   const seconds = result.ms / 1000
   return {value: records / seconds, mbPerSec: (records * size) / seconds / (1024 * 1024)}
 }
@@ -140,11 +147,12 @@ export async function payloadFile(size, records) {
   if (existsSync(file)) return file
   const partial = `${file}.partial`
   const out = createWriteStream(partial)
-  const line = Buffer.alloc(size + 1)
-  for (let i = 0; i < records; i++) {
-    for (let j = 0; j < size; j++) line[j] = 65 + Math.floor(Math.random() * 26)
-    line[size] = 10
-    if (!out.write(Buffer.from(line))) await once(out, 'drain')
+  const linesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / (size + 1)))
+  for (let written = 0; written < records; written += linesPerChunk) {
+    const lines = Math.min(linesPerChunk, records - written)
+    const chunk = randomFillSync(Buffer.allocUnsafe(lines * (size + 1)))
+    for (let i = 0; i < chunk.length; i++) chunk[i] = (i + 1) % (size + 1) === 0 ? 10 : 65 + (chunk[i] % 26)
+    if (!out.write(chunk)) await once(out, 'drain')
   }
   out.end()
   await once(out, 'finish')
