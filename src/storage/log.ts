@@ -129,7 +129,8 @@ export class PartitionLog {
         scanBatchHeaders: (from, to, visit) => this.scanBatchHeaders(from, to, visit),
       },
       openedEndOffset: this.nextOffset,
-      hadCleanShutdown: loaded.hadCleanShutdown,
+      // An empty log, new or not, has no producer history for a snapshot to keep.
+      hadCleanShutdown: loaded.hadCleanShutdown || this.nextOffset === 0,
     })
   }
 

@@ -38,7 +38,10 @@ export interface ProducerStateManagerParams {
   log: StoredBatchHeaders
   /** The log end offset when the log was opened (after recovery cut any torn tail). */
   openedEndOffset: number
-  /** The previous stop was clean, so the snapshots on disk describe the log as it is. */
+  /**
+   * The previous stop was clean (or the log is empty), so the snapshots on disk, or their absence
+   * in a log kbus wrote before it kept them, describe the log as it is.
+   */
   hadCleanShutdown: boolean
 }
 
