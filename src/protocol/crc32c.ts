@@ -1,46 +1,64 @@
 /**
- * CRC-32C (Castagnoli), the checksum of RecordBatch v2. Slice-by-8 over precomputed tables:
- * pure TypeScript, about 2 GB/s on the project machines, so no native dependency is needed.
- * (node:zlib's crc32 is the IEEE polynomial, not this one.)
+ * CRC-32C (Castagnoli), the checksum of RecordBatch v2. Slice-by-16 over precomputed tables,
+ * reading the input a 32-bit word at a time where the platform is little-endian: pure
+ * TypeScript at 2+ GB/s, so no native dependency is needed. (node:zlib's crc32 is the IEEE
+ * polynomial, not this one.)
  */
 const POLY = 0x82f63b78
+const SLICES = 16
 
-const TABLES: Uint32Array[] = (() => {
-  const tables = Array.from({length: 8}, () => new Uint32Array(256))
+interface Tables {
+  /** SLICES tables of 256 entries, back to back: entry n of table k is at k * 256 + n. */
+  table: Uint32Array
+  /** Whether an Int32Array reads bytes b0..b3 as b0 | b1 << 8 | b2 << 16 | b3 << 24. */
+  littleEndian: boolean
+}
+
+let built: Tables | null = null
+
+/** Built on first use, not at import. */
+function tables(): Tables {
+  if (built) return built
+  const table = new Uint32Array(SLICES * 256)
   for (let n = 0; n < 256; n++) {
     let c = n
     for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ POLY : c >>> 1
-    tables[0][n] = c >>> 0
+    table[n] = c >>> 0
   }
   for (let n = 0; n < 256; n++) {
-    let c = tables[0][n]
-    for (let t = 1; t < 8; t++) {
-      c = tables[0][c & 0xff] ^ (c >>> 8)
-      tables[t][n] = c >>> 0
+    let c = table[n]
+    for (let k = 1; k < SLICES; k++) {
+      c = table[c & 0xff] ^ (c >>> 8)
+      table[k * 256 + n] = c >>> 0
     }
   }
-  return tables
-})()
+  built = {table, littleEndian: new Uint8Array(new Uint32Array([1]).buffer)[0] === 1}
+  return built
+}
 
 /** CRC-32C of `buf[start, end)`, as an unsigned 32-bit number. */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES
+  const {table: t, littleEndian} = tables()
   let crc = 0xffffffff
   let i = start
-  const fastEnd = end - ((end - start) & 7)
-  while (i < fastEnd) {
-    const a = (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)) ^ crc
-    crc =
-      t7[a & 0xff] ^
-      t6[(a >>> 8) & 0xff] ^
-      t5[(a >>> 16) & 0xff] ^
-      t4[a >>> 24] ^
-      t3[buf[i + 4]] ^
-      t2[buf[i + 5]] ^
-      t1[buf[i + 6]] ^
-      t0[buf[i + 7]]
-    i += 8
+  if (littleEndian && end - start >= 32) {
+    // Bytes one at a time up to a 4-byte boundary, then 16 bytes per step as four words.
+    while (((buf.byteOffset + i) & 3) !== 0) crc = t[(crc ^ buf[i++]) & 0xff] ^ (crc >>> 8)
+    const blocks = (end - i) >>> 4
+    const words = new Int32Array(buf.buffer, buf.byteOffset + i, blocks * 4)
+    for (let w = 0; w < words.length; w += 4) {
+      const a = words[w] ^ crc
+      const b = words[w + 1]
+      const c = words[w + 2]
+      const d = words[w + 3]
+      crc =
+        t[3840 + (a & 0xff)] ^ t[3584 + ((a >>> 8) & 0xff)] ^ t[3328 + ((a >>> 16) & 0xff)] ^ t[3072 + (a >>> 24)] ^
+        t[2816 + (b & 0xff)] ^ t[2560 + ((b >>> 8) & 0xff)] ^ t[2304 + ((b >>> 16) & 0xff)] ^ t[2048 + (b >>> 24)] ^
+        t[1792 + (c & 0xff)] ^ t[1536 + ((c >>> 8) & 0xff)] ^ t[1280 + ((c >>> 16) & 0xff)] ^ t[1024 + (c >>> 24)] ^
+        t[768 + (d & 0xff)] ^ t[512 + ((d >>> 8) & 0xff)] ^ t[256 + ((d >>> 16) & 0xff)] ^ t[d >>> 24]
+    }
+    i += blocks * 16
   }
-  while (i < end) crc = t0[(crc ^ buf[i++]) & 0xff] ^ (crc >>> 8)
+  while (i < end) crc = t[(crc ^ buf[i++]) & 0xff] ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }

@@ -31,6 +31,14 @@ describe('crc32c', () => {
         expect(crc32c(data, start, end)).toBe(reference(data.subarray(start, end)))
       }
     }
+    // Long inputs at every word alignment of the underlying memory, and as views of a view.
+    const big = new Uint8Array(new ArrayBuffer(5003))
+    for (let i = 0; i < big.length; i++) big[i] = (i * 131 + 17) & 0xff
+    for (let shift = 0; shift < 4; shift++) {
+      const view = big.subarray(shift)
+      expect(crc32c(view)).toBe(reference(view))
+      expect(crc32c(view, 3, 4001)).toBe(reference(view.subarray(3, 4001)))
+    }
   })
 })
 
