@@ -78,7 +78,8 @@ export function compatibilitySection(markdown) {
     wrap(
       'Clients no one here wrote run against a kbus daemon in `npm run test:interop` (test/interop), ' +
         `${total} scenarios each: topic admin, produce with every acks setting and codec, consume from ` +
-        'every start position, consumer groups, the idempotent producer, and each client reading what ' +
+        'every start position, consumer groups, the idempotent producer (also with a Produce retry forced by ' +
+        'a proxy that drops the response), Kafka\'s perf tools, and each client reading what ' +
         'the others wrote, byte for byte. This section is generated from the last full run, ' +
         '[test/interop/MATRIX.md](test/interop/MATRIX.md), by `npm run readme:compat`.',
     ),
