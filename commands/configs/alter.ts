@@ -25,7 +25,7 @@ export default class ConfigsAlter extends KbusCommand {
     '<%= config.bin %> <%= command.id %> --topic orders --add-config retention.ms=60000,segment.bytes=1048576',
     "<%= config.bin %> <%= command.id %> --entity-type topics --entity-name orders --add-config 'cleanup.policy=[compact,delete]'",
     '<%= config.bin %> <%= command.id %> --topic orders --delete-config retention.ms,segment.bytes',
-    '<%= config.bin %> <%= command.id %> --broker-defaults --add-config log.retention.hours=24',
+    '<%= config.bin %> <%= command.id %> --broker-defaults --add-config log.retention.ms=86400000',
   ]
 
   static override enableJsonFlag = true

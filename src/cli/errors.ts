@@ -47,23 +47,43 @@ export interface ErrorReport {
   unexpected: boolean
 }
 
-/** Kafka error codes with advice a user can follow; the message itself comes from the broker. */
-const KAFKA_HINTS: Record<number, string> = {
+/**
+ * Kafka error codes with advice a user can follow; the message itself comes from the broker, and
+ * some advice is read from it (the same words come from a kbus broker and from Apache Kafka).
+ */
+const KAFKA_HINTS: Record<number, string | ((message: string) => string)> = {
   3: 'List the topics with `kbus topics --list`, or create it with `kbus topics --create --topic <name>`.',
   7: 'The broker did not answer in time; check that it is healthy (`kbus server status`).',
   17: 'Topic names use only ASCII letters, digits, ".", "_" and "-", at most 249 characters.',
   35: 'The broker does not support this request version.',
   36: 'Pass --if-not-exists to make creating an existing topic a no-op.',
   37: 'The partition count must be at least 1, and can only grow.',
-  38: 'A kbus broker is a single node: use --replication-factor 1.',
+  38: replicationFactorHint,
   40: 'Run `kbus configs --describe --all` on the entity to see every config name and its current value.',
   73: 'The broker has delete.topic.enable=false.',
 }
 
+/** INVALID_REPLICATION_FACTOR: "…cannot be reached because only 3 broker(s) are registered…" → at most 3. */
+function replicationFactorHint(message: string): string {
+  const brokers = /only (\d+) broker\(s\)/.exec(message)?.[1]
+  if (brokers === undefined) return 'Choose a --replication-factor between 1 and the number of brokers in the cluster.'
+  return brokers === '1'
+    ? 'The cluster has a single broker: use --replication-factor 1.'
+    : `The cluster has ${brokers} brokers: use a --replication-factor of ${brokers} or less.`
+}
+
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof CliError) return {message: error.message, hint: error.hint, exitCode: error.exitCode, unexpected: false}
-  if (isKafkaError(error))
-    return {message: error.message, hint: KAFKA_HINTS[error.code], exitCode: ExitCode.failure, code: error.code, unexpected: false}
+  if (isKafkaError(error)) {
+    const hint = KAFKA_HINTS[error.code]
+    return {
+      message: error.message,
+      hint: typeof hint === 'function' ? hint(error.message) : hint,
+      exitCode: ExitCode.failure,
+      code: error.code,
+      unexpected: false,
+    }
+  }
   if (isOclifError(error)) {
     const usage = 'parse' in error
     return {

@@ -35,15 +35,26 @@ describe('kbus configs', () => {
     expect(described.stdout).toBe(
       [
         'Dynamic configs for topic orders are:',
-        '  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete, DEFAULT_CONFIG:cleanup.policy=delete}',
-        '  retention.ms=60000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=60000, DEFAULT_CONFIG:retention.ms=604800000}',
+        // Kafka 4.3.1's text: the default is the broker setting's, and log.retention.ms has none.
+        '  cleanup.policy=compact,delete sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:cleanup.policy=compact,delete, DEFAULT_CONFIG:log.cleanup.policy=delete}',
+        '  retention.ms=60000 sensitive=false synonyms={DYNAMIC_TOPIC_CONFIG:retention.ms=60000}',
         '',
       ].join('\n'),
     )
 
     const all = await run('configs', 'describe', '--topic', 'orders', '--all')
     expect(all.stdout.split('\n')[0]).toBe('All configs for topic orders are:')
-    expect(all.stdout).toMatch(/^ {2}segment\.bytes=1073741824 sensitive=false synonyms=\{DEFAULT_CONFIG:segment\.bytes=1073741824\}$/m)
+    expect(all.stdout).toMatch(/^ {2}segment\.bytes=1073741824 sensitive=false synonyms=\{DEFAULT_CONFIG:log\.segment\.bytes=1073741824\}$/m)
+    // Every topic config Apache Kafka 4.3.1 lists, in its order.
+    expect(all.stdout.split('\n').slice(1, -1).map((line) => line.trim().split('=')[0])).toEqual([
+      'cleanup.policy', 'compression.gzip.level', 'compression.lz4.level', 'compression.type', 'compression.zstd.level',
+      'delete.retention.ms', 'file.delete.delay.ms', 'flush.messages', 'flush.ms', 'follower.replication.throttled.replicas',
+      'index.interval.bytes', 'leader.replication.throttled.replicas', 'local.retention.bytes', 'local.retention.ms',
+      'max.compaction.lag.ms', 'max.message.bytes', 'message.timestamp.after.max.ms', 'message.timestamp.before.max.ms',
+      'message.timestamp.type', 'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'min.insync.replicas', 'preallocate',
+      'remote.log.copy.disable', 'remote.log.delete.on.disable', 'remote.storage.enable', 'retention.bytes', 'retention.ms',
+      'segment.bytes', 'segment.index.bytes', 'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
+    ])
 
     const topic = await run('topics', 'describe', '--topic', 'orders')
     expect(topic.stdout.split('\n')[0]).toMatch(/\tConfigs: (cleanup\.policy=compact,delete,retention\.ms=60000|retention\.ms=60000,cleanup\.policy=compact,delete)$/)
@@ -65,7 +76,9 @@ describe('kbus configs', () => {
     ['segment.bytes=1000', 'Invalid value 1000 for configuration segment.bytes: Value must be at least 1048576'],
     ['cleanup.policy=shred', 'Invalid value shred for configuration cleanup.policy: String must be one of: compact, delete'],
     // all or nothing: the good retention.ms is not applied either
-    ['retention.ms=1234,min.cleanable.dirty.ratio=2', 'Invalid value 2 for configuration min.cleanable.dirty.ratio: Value must be no less than 0 and no more than 1'],
+    ['retention.ms=1234,min.cleanable.dirty.ratio=2', 'Invalid value 2.0 for configuration min.cleanable.dirty.ratio: Value must be no more than 1'],
+    ['compression.gzip.level=0', 'Invalid value 0 for configuration compression.gzip.level: Value must be between 1 and 9 or equal to -1'],
+    ['remote.storage.enable=true', 'Tiered Storage functionality is disabled in the broker. Topic cannot be configured with remote log storage.'],
   ])("refuses %s with Kafka's error and changes nothing", async (config, message) => {
     await run('topics', 'create', '--topic', 'guarded', '--if-not-exists', '--config', 'retention.ms=86400000')
     const refused = await run('configs', 'alter', '--topic', 'guarded', '--add-config', config)
@@ -85,8 +98,16 @@ describe('kbus configs', () => {
     const noAction = await run('configs', '--topic', 'orders')
     expect(noAction.exitCode).toBe(2)
     expect(noAction.stderr).toMatch(/Command must include exactly one action: --describe or --alter/)
-    const missing = await run('configs', 'describe', '--topic', 'ghost')
-    expect(missing.exitCode).toBe(1)
+  })
+
+  it.each([
+    [['configs', '--describe', '--entity-type', 'topics', '--entity-name', 'ghost']],
+    [['configs', '--describe', '--topic', 'ghost']],
+    [['configs', 'describe', '--topic', 'ghost', '--all']],
+    [['configs', '--describe', '--entity-type', 'topics', '--entity-name', 'ghost', '--all']],
+  ])('fails on a missing topic, naming it: %j', async (args) => {
+    const missing = await run(...args)
+    expect(missing).toMatchObject({exitCode: 1, stdout: ''})
     expect(missing.stderr).toMatch(/^Error: The topic 'ghost' doesn't exist and doesn't have dynamic config\.\n/)
   })
 
@@ -108,8 +129,10 @@ describe('kbus configs', () => {
     // Kafka's own default value, so no other test's topic is affected.
     const perBroker = await run('configs', 'alter', '--broker', '1', '--add-config', 'log.retention.ms=604800000')
     expect(perBroker).toMatchObject({exitCode: 0, stdout: 'Completed updating config for broker 1.\n'})
+    // Kafka's synonyms: the setting's own levels, then its group's (log.retention.hours=168 is Kafka's default).
     expect((await run('configs', 'describe', '--broker', '1')).stdout).toBe(
-      'Dynamic configs for broker 1 are:\n  log.retention.ms=604800000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.retention.ms=604800000}\n',
+      'Dynamic configs for broker 1 are:\n' +
+        '  log.retention.ms=604800000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.retention.ms=604800000, DEFAULT_CONFIG:log.retention.hours=168}\n',
     )
     const clusterDefault = await run('configs', 'alter', '--entity-type', 'brokers', '--entity-default', '--add-config', 'log.retention.ms=604800000')
     expect(clusterDefault.stdout).toBe('Completed updating default config for brokers in the cluster.\n')
@@ -119,7 +142,9 @@ describe('kbus configs', () => {
 
     const refused = await run('configs', 'alter', '--broker', '1', '--add-config', 'num.partitions=3')
     expect(refused.exitCode).toBe(1)
-    expect(refused.stderr).toMatch(/^Error: Cannot update these configs dynamically: num\.partitions/)
+    expect(refused.stderr).toMatch(/^Error: Cannot update these configs dynamically: \[num\.partitions\]/)
+    const synonym = await run('configs', 'alter', '--broker', '1', '--add-config', 'log.retention.hours=24')
+    expect(synonym.stderr).toMatch(/^Error: Cannot update these configs dynamically: \[log\.retention\.hours\]/)
     expect((await run('configs', 'alter', '--broker', '1', '--delete-config', 'log.retention.ms')).exitCode).toBe(0)
     expect((await run('configs', 'alter', '--broker-defaults', '--delete-config', 'log.retention.ms')).exitCode).toBe(0)
     expect((await run('configs', 'describe', '--broker', '1')).stdout).toBe('Dynamic configs for broker 1 are:\n')
