@@ -121,8 +121,10 @@ export class LogManager {
   async createLog(topic: string, partition: number, config?: Partial<LogConfig>): Promise<PartitionLog> {
     const name = logDirName(topic, partition)
     if (this.logs.has(name)) throw new Error(`The log ${name} already exists`)
-    const log = await this.creations.run(async () => {
-      const opened = await PartitionLog.open({
+    // The new segment's file names become durable with its first fsync'd data (see
+    // LogSegment.deferDirectorySync); the new directory's own name, here, shared with other creations.
+    const log = await this.creations.run(() =>
+      PartitionLog.open({
         topic,
         partition,
         dir: join(this.dataDir, name),
@@ -131,13 +133,9 @@ export class LogManager {
         fs: this.fs,
         now: this.now,
         checkpointLogStartOffset: () => this.checkpoint(),
-      })
-      // The new segment files' names must survive a crash.
-      await syncDir(this.fs, opened.dir)
-      return opened
-    })
+      }),
+    )
     this.logs.set(name, log)
-    // Then the new directory's own name.
     await this.dataDirSync.request()
     return log
   }

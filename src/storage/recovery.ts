@@ -56,7 +56,12 @@ export async function loadLog(params: LoadParams): Promise<LoadedLog> {
   try {
     for (const baseOffset of baseOffsets) segments.push(await LogSegment.open(fs, dir, baseOffset))
     await recoverSegments(segments, params)
-    if (segments.length === 0) segments.push(await LogSegment.create(fs, dir, params.logStartOffset ?? 0))
+    if (segments.length === 0) {
+      // A new log (or one whose files were lost): its directory is synced with its first data.
+      const first = await LogSegment.create(fs, dir, params.logStartOffset ?? 0)
+      first.deferDirectorySync()
+      segments.push(first)
+    }
   } catch (error) {
     await Promise.allSettled(segments.map((segment) => segment.close()))
     throw error

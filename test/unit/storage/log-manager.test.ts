@@ -1,6 +1,7 @@
 import {mkdir, readFile, readdir, stat, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {type StorageFs, nodeFs} from '../../../src/storage/fs.js'
 import {CLEAN_SHUTDOWN_FILE, LogManager} from '../../../src/storage/log-manager.js'
 import {makeBatch, makeTempDir, recordingLogger} from './helpers.js'
 
@@ -116,5 +117,50 @@ describe('LogManager', () => {
     const manager = await openManager()
     await manager.createLog('t', 0)
     await expect(manager.createLog('t', 0)).rejects.toThrow('already exists')
+  })
+})
+
+describe('making new logs durable', () => {
+  /** nodeFs that records which directories were fsync'd and which files fdatasync'd, in order. */
+  function syncRecordingFs(events: string[]): StorageFs {
+    return {
+      ...nodeFs,
+      async open(path, flags) {
+        const file = await nodeFs.open(path, flags)
+        return {
+          read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
+          write: (buffer, offset, length, position) => file.write(buffer, offset, length, position),
+          writev: (buffers, position) => file.writev(buffers, position),
+          datasync: async () => {
+            events.push(`datasync ${basename(path)}`)
+            await file.datasync()
+          },
+          sync: async () => {
+            if (flags === 'r') events.push(`dirsync ${basename(path)}`)
+            await file.sync()
+          },
+          truncate: (length) => file.truncate(length),
+          stat: () => file.stat(),
+          close: () => file.close(),
+        }
+      },
+    }
+  }
+
+  it('syncs the data directory once for many new logs, and each log directory before its first durable append', async () => {
+    const events: string[] = []
+    const manager = await LogManager.open(temp.path, {logger: recordingLogger(), checkpointIntervalMs: 0, fs: syncRecordingFs(events)})
+    managers.push(manager)
+    const logs = await Promise.all(Array.from({length: 20}, (_, partition) => manager.createLog('many', partition)))
+    const dataDirSyncs = events.filter((event) => event === `dirsync ${basename(temp.path)}`).length
+    expect(dataDirSyncs).toBeGreaterThanOrEqual(1)
+    expect(dataDirSyncs).toBeLessThanOrEqual(3)
+    expect(events.filter((event) => event.startsWith('dirsync many-'))).toEqual([])
+    events.length = 0
+    await logs[7].append(makeBatch(), {durable: true})
+    expect(events).toEqual(['dirsync many-7', 'datasync 00000000000000000000.log'])
+    events.length = 0
+    await logs[7].append(makeBatch(), {durable: true})
+    expect(events).toEqual(['datasync 00000000000000000000.log'])
   })
 })
