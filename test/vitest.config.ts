@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts'],
+          // bench/test holds the benchmark's own unit tests (parsers, statistics, report rendering).
+          include: ['test/unit/**/*.test.ts', 'bench/test/**/*.test.mjs'],
           testTimeout: 20_000,
           // Unit tests run first; the e2e project follows with its own worker limit.
           sequence: {groupOrder: 0},
