@@ -19,22 +19,28 @@ const MAX_WAIT_MS = 500
 export default class ConsumerPerfTest extends KbusCommand {
   static override summary = 'Measure consumer throughput (kafka-consumer-perf-test)'
   static override description =
-    'Reads --messages records from a topic, from the earliest offset (or the latest with --from-latest), and prints Kafka\'s header and ' +
+    'Reads --num-records records from a topic, from the earliest offset (or the latest with --from-latest), and prints Kafka\'s header and ' +
     'one summary row: MB (1024×1024 bytes of keys and values) and messages consumed, per second overall and over the fetch time ' +
     '(the run minus rebalance.time.ms). It stops early, with a warning, when no record arrives for --timeout ms. ' +
-    'Without --group it reads every partition directly (rebalance.time.ms is 0); with --group it joins that consumer group.'
+    'Without --group it reads every partition directly (rebalance.time.ms is 0); with --group it joins that consumer group. ' +
+    '--messages is the older name of --num-records, still accepted with a warning as Kafka 4 does.'
 
   static override examples = [
-    '<%= config.bin %> <%= command.id %> --topic perf --messages 1000000',
-    '<%= config.bin %> <%= command.id %> --topic perf --messages 100000 --group perf-readers --show-detailed-stats --reporting-interval 1000',
-    '<%= config.bin %> <%= command.id %> --topic perf --messages 100000 --bootstrap-server kafka:9092 --hide-header',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 1000000',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --group perf-readers --show-detailed-stats --reporting-interval 1000',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --bootstrap-server kafka:9092 --hide-header',
   ]
 
   static override enableJsonFlag = true
 
   static override flags = {
     topic: Flags.string({summary: 'The topic to consume from.', required: true}),
-    messages: Flags.integer({summary: 'How many messages to consume.', required: true, min: 0}),
+    'num-records': Flags.integer({summary: 'How many records to consume.', min: 0, exactlyOne: ['num-records', 'messages']}),
+    messages: Flags.integer({
+      summary: '(Deprecated) How many records to consume; use --num-records.',
+      min: 0,
+      exactlyOne: ['num-records', 'messages'],
+    }),
     group: Flags.string({summary: 'Consume as a member of this consumer group (default: no group, every partition read directly).'}),
     'from-latest': Flags.boolean({summary: 'Without a committed offset, start at the end of the log instead of the beginning.'}),
     timeout: Flags.integer({summary: 'Stop when no record arrives for this many ms.', default: 10_000, min: 0}),
@@ -49,6 +55,9 @@ export default class ConsumerPerfTest extends KbusCommand {
   async run(): Promise<ConsumerSummary> {
     const {flags} = await this.parse(ConsumerPerfTest)
     const json = this.jsonEnabled()
+    if (flags.messages !== undefined) printWarning('--messages is deprecated. Use --num-records instead.')
+    // exactlyOne guarantees one of the two is set.
+    const wanted = (flags['num-records'] ?? flags.messages)!
     const formatDate = dateFormatter(flags['date-format'] ?? DEFAULT_DATE_FORMAT)
     const properties = flags['consumer.config'] ? await readPropertiesFile(flags['consumer.config'], 'consumer config') : new Map<string, string>()
     const groupId = groupIdOf(flags.group, properties)
@@ -97,13 +106,13 @@ export default class ConsumerPerfTest extends KbusCommand {
       }
       const run = new ConsumerPerfRun(source, {
         rebalance,
-        messages: flags.messages,
+        messages: wanted,
         timeoutMs: flags.timeout,
         reportingIntervalMs: flags['reporting-interval'],
         onInterval: detailed && !json ? (interval) => status.print('stdout', formatConsumerInterval(interval, formatDate)) : undefined,
       })
       perf = run
-      ticker = setInterval(() => status.update(`Consuming from ${flags.topic}: ${run.consumed} of ${flags.messages} messages`), 250)
+      ticker = setInterval(() => status.update(`Consuming from ${flags.topic}: ${run.consumed} of ${wanted} messages`), 250)
       result = await run.run()
     } finally {
       clearInterval(ticker)

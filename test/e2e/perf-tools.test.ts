@@ -111,8 +111,8 @@ describe('consumer-perf-test', () => {
     expect(produced.exitCode).toBe(0)
   })
 
-  it("reads --messages records and prints Kafka's header and summary row", async () => {
-    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '2000'])
+  it("reads --num-records records and prints Kafka's header and summary row", async () => {
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '2000'])
     expect(result.exitCode).toBe(0)
     expect(result.stderr).toBe('')
     const [header, row, ...rest] = lines(result.stdout)
@@ -124,8 +124,17 @@ describe('consumer-perf-test', () => {
     expect(rebalance).toBe('0')
   })
 
+  it("still takes Kafka 3's --messages, with Kafka 4's deprecation warning on stderr", async () => {
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '300', '--hide-header'])
+    expect(result.exitCode).toBe(0)
+    expect(result.stderr).toBe('Warning: --messages is deprecated. Use --num-records instead.\n')
+    const output = lines(result.stdout)
+    expect(output).toHaveLength(1)
+    expect(CONSUMER_ROW.exec(output[0])![2]).toBe('300')
+  })
+
   it('joins a group with --group, and hides the header with --hide-header', async () => {
-    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '500', '--group', 'perf-readers', '--hide-header'])
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '500', '--group', 'perf-readers', '--hide-header'])
     expect(result.exitCode).toBe(0)
     const output = lines(result.stdout)
     expect(output).toHaveLength(1)
@@ -135,7 +144,7 @@ describe('consumer-perf-test', () => {
   })
 
   it('prints interval rows instead of the summary with --show-detailed-stats', async () => {
-    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '2000', '--show-detailed-stats', '--reporting-interval', '1'])
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '2000', '--show-detailed-stats', '--reporting-interval', '1'])
     expect(result.exitCode).toBe(0)
     const [header, ...rows] = lines(result.stdout)
     expect(header).toBe(
@@ -145,7 +154,7 @@ describe('consumer-perf-test', () => {
   })
 
   it("warns as Kafka does when fewer records arrive before --timeout, and still reports what it read", async () => {
-    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '5000', '--timeout', '1000', '--hide-header'])
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '5000', '--timeout', '1000', '--hide-header'])
     expect(result.exitCode).toBe(0)
     expect(result.stderr).toBe(
       'WARNING: Exiting before consuming the expected number of messages: timeout (1000 ms) exceeded. You can use the --timeout option to increase the timeout.\n',
@@ -154,18 +163,22 @@ describe('consumer-perf-test', () => {
   })
 
   it('gives the summary as JSON with --json', async () => {
-    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '100', '--json'])
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '100', '--json'])
     expect(result.exitCode).toBe(0)
     expect(JSON.parse(result.stdout)).toMatchObject({messages: 100, rebalanceTimeMs: 0, dataConsumedMB: expect.any(Number)})
   })
 
   it('fails on a missing topic (exit 1) and on a bad command line (exit 2)', async () => {
-    const missing = await run(['consumer-perf-test', '--topic', 'no-such-topic', '--messages', '10'])
+    const missing = await run(['consumer-perf-test', '--topic', 'no-such-topic', '--num-records', '10'])
     expect(missing.exitCode).toBe(1)
     expect(missing.stdout).toBe('')
     expect(missing.stderr).toMatch(/^Error: Topic 'no-such-topic' does not exist/)
-    expectUsageError(await run(['consumer-perf-test', '--topic', 'perf-consume']), /Missing required flag messages/)
-    expectUsageError(await run(['consumer-perf-test', '--topic', 'perf-consume', '--messages', '1', '--date-format', 'yyyy-ww']), /Date format letter 'w'/)
+    expectUsageError(await run(['consumer-perf-test', '--topic', 'perf-consume']), /^Error: Exactly one of the following must be provided: --messages, --num-records\n/)
+    expectUsageError(
+      await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '1', '--messages', '1']),
+      /--(num-records|messages) cannot also be provided when using --(messages|num-records)/,
+    )
+    expectUsageError(await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '1', '--date-format', 'yyyy-ww']), /Date format letter 'w'/)
   })
 })
 
