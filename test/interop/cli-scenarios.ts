@@ -58,7 +58,7 @@ const topics: CliScenario = {
 
 const topicErrors: CliScenario = {
   id: 'topic-errors',
-  title: 'topics: refusals (existing, missing, shrinking, replication factor 3, a bad config value) exit 1',
+  title: 'topics: refusals (existing, missing, shrinking, replication factor 3 with its hint, a bad config value) exit 1',
   async run({session: s}) {
     const topic = 'cli.topic-errors'
     await s.kbus('create', ['topics', '--create', '--topic', topic])
@@ -67,7 +67,11 @@ const topicErrors: CliScenario = {
     await s.kbus('describe missing', ['topics', '--describe', '--topic', 'cli.no-such-topic'], {exit: 1})
     await s.kbus('delete missing', ['topics', '--delete', '--topic', 'cli.no-such-topic'], {exit: 1})
     await s.kbus('shrink', ['topics', '--alter', '--topic', topic, '--partitions', '1'], {exit: 1})
-    await s.kbus('replication factor 3', ['topics', '--create', '--topic', 'cli.rf3', '--replication-factor', '3'], {exit: 1})
+    const replicated = await s.kbus('replication factor 3', ['topics', '--create', '--topic', 'cli.rf3', '--replication-factor', '3'], {exit: 1})
+    // The hint comes from the broker count in the broker's own INVALID_REPLICATION_FACTOR message.
+    const stderr = replicated.stderr.split('\n')
+    const hint = stderr[stderr.findIndex((line) => line.startsWith('Error: Unable to replicate the partition 3 time(s)')) + 1]
+    expect(hint === 'The cluster has a single broker: use --replication-factor 1.', 'the single-broker hint under the error', replicated.stderr)
     await s.kbus('bad config value', ['topics', '--create', '--topic', 'cli.bad-config', '--config', 'retention.ms=soon'], {exit: 1})
   },
 }
@@ -214,7 +218,7 @@ const groupMember: CliScenario = {
 
 const configs: CliScenario = {
   id: 'configs',
-  title: 'configs: describe, --add-config (a list value too), --delete-config, a refused value, broker configs',
+  title: 'configs: describe, --add-config (a list value too), --delete-config, describe --all, a missing topic, a refused value, broker configs',
   async run({session: s}) {
     const topic = 'cli.configs'
     await s.kbus('create', ['topics', '--create', '--topic', topic])
@@ -227,6 +231,14 @@ const configs: CliScenario = {
     await s.kbus('delete-config', ['configs', '--alter', '--topic', topic, '--delete-config', 'retention.ms'])
     const one = await s.kbus('describe after delete-config', ['configs', 'describe', '--topic', topic])
     expect(!/retention\.ms/.test(one.stdout) && /cleanup\.policy/.test(one.stdout), 'only cleanup.policy left', one.stdout)
+    const all = await s.kbus('describe --all', ['configs', '--describe', '--topic', topic, '--all'])
+    expect(all.stdout.startsWith(`All configs for topic ${topic} are:\n`) &&
+      /^\s+cleanup\.policy=compact,delete sensitive=false synonyms=\{DYNAMIC_TOPIC_CONFIG:cleanup\.policy=compact,delete, DEFAULT_CONFIG:log\.cleanup\.policy=delete\}$/m.test(all.stdout) &&
+      /^\s+segment\.bytes=1073741824 sensitive=false synonyms=\{DEFAULT_CONFIG:log\.segment\.bytes=1073741824\}$/m.test(all.stdout),
+    'every config, the override and a default with their synonyms', all.stdout)
+    // kbus's command on both brokers: Kafka's own kafka-configs prints this sentence and exits 0, kbus fails with it.
+    const missing = await s.kbus('describe missing topic', ['configs', '--describe', '--topic', 'cli.no-such-topic'], {exit: 1})
+    expect(missing.stderr.startsWith('Error: The topic \'cli.no-such-topic\' doesn\'t exist and doesn\'t have dynamic config.\n'), 'kafka-configs\' sentence on stderr', missing.stderr)
     await s.kbus('refused value', ['configs', '--alter', '--topic', topic, '--add-config', 'retention.ms=soon'], {exit: 1})
     const broker = await s.kbus('describe broker 1', ['configs', '--describe', '--entity-type', 'brokers', '--entity-name', '1'])
     expect(broker.stdout.startsWith('Dynamic configs for broker 1 are:'), 'the broker heading', broker.stdout)
@@ -318,7 +330,7 @@ const perfTools: CliScenario = {
     await s.kbus('create', ['topics', '--create', '--topic', topic])
     const produced = await s.kbus('producer-perf-test', ['producer-perf-test', '--topic', topic, '--num-records', '2000', '--record-size', '100', '--throughput', '-1'], {compare: 'numbers'})
     expect(/^2000 records sent, [\d.]+ records\/sec/m.test(produced.stdout), 'the summary line', produced.stdout)
-    const consumed = await s.kbus('consumer-perf-test', ['consumer-perf-test', '--topic', topic, '--messages', '2000', '--timeout', '20000'], {compare: 'numbers'})
+    const consumed = await s.kbus('consumer-perf-test', ['consumer-perf-test', '--topic', topic, '--num-records', '2000', '--timeout', '20000'], {compare: 'numbers'})
     expect(/, 2000, /.test(consumed.stdout), 'the summary row counts 2000 records', consumed.stdout)
     const latency = await s.kbus('end-to-end-latency', ['end-to-end-latency', s.target.bootstrap, 'cli.latency', '200', '1', '100'], {compare: 'numbers', noBootstrapFlag: true})
     expect(/^Avg latency: [\d.]+ ms$/m.test(latency.stdout), 'the average latency line', latency.stdout)

@@ -101,7 +101,7 @@ export class KbusCliClient implements InteropClient {
   async perfTools(topic: string, count: number, recordSize: number): Promise<PerfToolsRun> {
     const produced = producerPerfSummary(await this.kbus.cli(['producer-perf-test', '--topic', topic, '--num-records', String(count),
       '--record-size', String(recordSize), '--throughput', '-1']))
-    const consumed = consumerPerfSummary(await this.kbus.cli(['consumer-perf-test', '--topic', topic, '--messages', String(count), '--timeout', '20000']))
+    const consumed = consumerPerfSummary(await this.kbus.cli(['consumer-perf-test', '--topic', topic, '--num-records', String(count), '--timeout', '20000']))
     return {producerSummary: produced.line, produced: produced.sent, consumerSummary: consumed.lines, consumed: consumed.consumed}
   }
 
