@@ -6,7 +6,7 @@ import {Command, Errors, Flags} from '@oclif/core'
 import {kbusPaths} from '../config/paths.js'
 import {readPropertiesFile} from '../config/properties.js'
 import {describeError} from './errors.js'
-import {exitQuietlyOnBrokenPipe, printError, printJson, printWarning} from './output.js'
+import {exitQuietlyOnBrokenPipe, prepareColour, printError, printJson, printWarning} from './output.js'
 
 /** Where a command should connect: a TCP bootstrap list, or the local broker's Unix socket. */
 export interface BrokerTarget {
@@ -25,6 +25,7 @@ export abstract class KbusBaseCommand extends Command {
   protected override async init(): Promise<void> {
     await super.init()
     exitQuietlyOnBrokenPipe()
+    await prepareColour()
   }
 
   /**
@@ -33,6 +34,7 @@ export abstract class KbusBaseCommand extends Command {
    */
   protected override async catch(error: Error & {exitCode?: number}): Promise<never> {
     if (error instanceof Errors.ExitError) throw error
+    await prepareColour()
     const report = describeError(error)
     if (this.jsonEnabled())
       printJson({error: {message: report.message, code: report.code ?? null, exitCode: report.exitCode}})

@@ -4,10 +4,32 @@
  * for people at a terminal, plain aligned columns for pipes so grep and awk keep working.
  */
 import {createRequire} from 'node:module'
-import {Chalk, type ChalkInstance, supportsColor, supportsColorStderr} from 'chalk'
 import type CliTable3 from 'cli-table3'
 
 type Stream = 'stdout' | 'stderr'
+type ChalkModule = typeof import('chalk')
+
+let chalk: ChalkModule | undefined
+
+/**
+ * Loads chalk when some stream could be coloured: a terminal, FORCE_COLOR, a --color flag or a
+ * CI that chalk colours anyway (Azure Pipelines). Pipes, where chalk would pick level 0, never pay
+ * for loading it (a few ms of every scripted command). Call before the first paint.
+ */
+export async function prepareColour(): Promise<void> {
+  if (chalk === undefined && mayBeColoured()) chalk = await import('chalk')
+}
+
+function mayBeColoured(): boolean {
+  const {env} = process
+  return (
+    process.stdout.isTTY === true ||
+    process.stderr.isTTY === true ||
+    env.FORCE_COLOR !== undefined ||
+    (env.TF_BUILD !== undefined && env.AGENT_NAME !== undefined) ||
+    process.argv.some((arg) => arg.startsWith('--color'))
+  )
+}
 
 const levels = new Map<Stream, 0 | 1 | 2 | 3>()
 
@@ -22,20 +44,31 @@ export function colorLevel(stream: Stream): 0 | 1 | 2 | 3 {
 }
 
 function decideColorLevel(stream: Stream): 0 | 1 | 2 | 3 {
-  const detected = stream === 'stdout' ? supportsColor : supportsColorStderr
+  if (chalk === undefined) return 0
+  const detected = stream === 'stdout' ? chalk.supportsColor : chalk.supportsColorStderr
   // FORCE_COLOR is the more specific request, so it wins over NO_COLOR; chalk already reads it.
   const forced = process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0'
   if (process.env.NO_COLOR && !forced) return 0
   return detected ? detected.level : 0
 }
 
-const painters = new Map<Stream, ChalkInstance>()
+/** What the stderr labels need from chalk; without colour each gives the text back unchanged. */
+interface Painter {
+  red(text: string): string
+  yellow(text: string): string
+  dim(text: string): string
+}
 
-/** A chalk instance for the stream, honouring the central colour decision. */
-export function paint(stream: Stream): ChalkInstance {
+const unchanged = (text: string) => text
+const plain: Painter = {red: unchanged, yellow: unchanged, dim: unchanged}
+const painters = new Map<Stream, Painter>()
+
+/** A painter for the stream, honouring the central colour decision. */
+export function paint(stream: Stream): Painter {
   let painter = painters.get(stream)
   if (!painter) {
-    painter = new Chalk({level: colorLevel(stream)})
+    const level = colorLevel(stream)
+    painter = chalk === undefined || level === 0 ? plain : new chalk.Chalk({level})
     painters.set(stream, painter)
   }
   return painter
