@@ -1,4 +1,3 @@
-import {resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {Args, Flags} from '@oclif/core'
 import {KbusBaseCommand} from '../../src/cli/base-command.js'
@@ -6,6 +5,7 @@ import {CliError, UsageError} from '../../src/cli/errors.js'
 import {printWarning} from '../../src/cli/output.js'
 import {kbusPaths} from '../../src/config/paths.js'
 import {loadServerConfig} from '../../src/config/server-config.js'
+import {childArgs} from '../../src/daemon/child-args.js'
 import type {ServerRecord} from '../../src/daemon/state-file.js'
 
 /** Flags `server start` and `server service` share: what configures the broker. */
@@ -66,8 +66,8 @@ export default class ServerStart extends KbusBaseCommand {
       await loadServerConfig(input, paths).catch(asCliError)
       const {startInBackground, BackgroundStartFailed} = await import('../../src/daemon/background.js')
       const {record, warnings} = await startInBackground({
-        entry: fileURLToPath(new URL('../../../bin/run.js', import.meta.url)),
-        args: childArgs({...flags, config: configFile}),
+        entry: fileURLToPath(new URL('../../../bin/daemon.js', import.meta.url)),
+        args: childArgs(input),
         paths,
         timeoutMs: flags['wait-timeout'] * 1000,
       }).catch((error: unknown) => {
@@ -97,16 +97,6 @@ export default class ServerStart extends KbusBaseCommand {
     // Whatever timers storage or clients left behind, a clean stop ends the process now.
     this.exit(0)
   }
-}
-
-/** The flags the background child gets: the same settings, paths made absolute, no --daemon. */
-function childArgs(flags: {port?: number; 'data-dir'?: string; config?: string; override?: string[]}): string[] {
-  const args: string[] = []
-  if (flags.port !== undefined) args.push('--port', String(flags.port))
-  if (flags['data-dir'] !== undefined) args.push('--data-dir', resolve(flags['data-dir']))
-  if (flags.config !== undefined) args.push('--config', resolve(flags.config))
-  for (const override of flags.override ?? []) args.push('--override', override)
-  return args
 }
 
 /** A start that fails is a one-line report, whatever layer refused (config, lock, storage, bind). */

@@ -4,6 +4,7 @@
  * shows the end of the log when the child gives up.
  */
 import {spawn} from 'node:child_process'
+import {watch, type FSWatcher} from 'node:fs'
 import {mkdir, open, readFile, stat} from 'node:fs/promises'
 import {connect} from 'node:net'
 import type {KbusPaths} from '../config/paths.js'
@@ -21,14 +22,15 @@ export class BackgroundStartFailed extends Error {
 }
 
 export interface BackgroundStart {
-  /** The CLI entry script (bin/run.js) the child runs. */
+  /** The script the child runs (bin/daemon.js). */
   entry: string
-  /** Arguments after `server start`, without --daemon. */
+  /** The child's arguments, from childArgs(). */
   args: string[]
   paths: KbusPaths
   timeoutMs?: number
 }
 
+/** Without file-change events (some file systems have none) the wait polls this often. */
 const POLL_MS = 20
 const LOG_TAIL_LINES = 20
 
@@ -45,12 +47,23 @@ export async function startInBackground(options: BackgroundStart): Promise<Backg
     throw new AlreadyRunning(`Another kbus broker (pid ${existing.pid}) is running on KBUS_HOME=${paths.home}`)
 
   await mkdir(paths.home, {recursive: true, mode: 0o700})
+  // The child says it is ready by renaming its pid file into place: react to that at once.
+  const wakeup = new Wakeup(paths.home)
+  try {
+    return await spawnAndWait(options, wakeup)
+  } finally {
+    wakeup.close()
+  }
+}
+
+async function spawnAndWait(options: BackgroundStart, wakeup: Wakeup): Promise<BackgroundStarted> {
+  const {paths} = options
   const log = await open(paths.logFile, 'a', 0o600)
   const logStart = (await log.stat()).size
   let exit: {code: number | null; signal: NodeJS.Signals | null} | undefined
   let child
   try {
-    child = spawn(process.execPath, [options.entry, 'server', 'start', ...options.args], {
+    child = spawn(process.execPath, [options.entry, ...options.args], {
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
       env: process.env,
@@ -58,7 +71,10 @@ export async function startInBackground(options: BackgroundStart): Promise<Backg
   } finally {
     await log.close()
   }
-  child.once('exit', (code, signal) => (exit = {code, signal}))
+  child.once('exit', (code, signal) => {
+    exit = {code, signal}
+    wakeup.notify()
+  })
   child.unref()
   const pid = child.pid
   if (pid === undefined) throw new BackgroundStartFailed('Could not spawn the kbus server process', '')
@@ -78,13 +94,54 @@ export async function startInBackground(options: BackgroundStart): Promise<Backg
       const warnings = logged.split('\n').filter((line) => / WARN /.test(line)).map((line) => line.replace(/^\[[^\]]*\] WARN /, ''))
       return {record, warnings}
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+    await wakeup.wait(POLL_MS)
   }
   throw new BackgroundStartFailed(
     `kbus server (pid ${pid}) is not ready after ${Math.round((options.timeoutMs ?? 10_000) / 1000)} s; ` +
       `it may still be recovering its logs (see ${paths.logFile})`,
     await logTail(paths.logFile, logStart),
   )
+}
+
+/** Ends a wait early when a file in the home changes or the child exits; a change between waits is kept. */
+class Wakeup {
+  private readonly watcher: FSWatcher | undefined
+  private pending = false
+  private wake: (() => void) | undefined
+
+  constructor(dir: string) {
+    try {
+      this.watcher = watch(dir, () => this.notify())
+      this.watcher.on('error', () => this.watcher?.close())
+    } catch {
+      // No change events here (inotify limits, some network file systems): polling alone.
+    }
+  }
+
+  notify(): void {
+    if (this.wake) this.wake()
+    else this.pending = true
+  }
+
+  wait(ms: number): Promise<void> {
+    if (this.pending) {
+      this.pending = false
+      return Promise.resolve()
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        this.wake = undefined
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      this.wake = done
+    })
+  }
+
+  close(): void {
+    this.watcher?.close()
+  }
 }
 
 async function listenersAccept(record: ServerRecord): Promise<boolean> {
