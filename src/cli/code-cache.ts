@@ -41,9 +41,15 @@ interface Entry {
   data: Buffer
 }
 
+/**
+ * Node's own compile does more under some flags (source maps for stack traces, a policy's
+ * integrity checks); under them compiling stays Node's.
+ */
+const FLAGS_NODE_MUST_COMPILE_UNDER = /--enable-source-maps|--experimental-policy/
+
 /** Serves CommonJS compiles from the cache from now on, and saves new code when the process exits. */
 export function installCodeCache(): void {
-  if (process.env.KBUS_CODE_CACHE === '0') return
+  if (process.env.KBUS_CODE_CACHE === '0' || FLAGS_NODE_MUST_COMPILE_UNDER.test(nodeFlags())) return
   const cache = new CodeCache(join(tmpdir(), `kbus-code-cache-${process.getuid?.() ?? 'user'}`))
   cache.install()
   process.once('exit', () => cache.save())
@@ -122,8 +128,11 @@ function requireFor(module: LoadingModule, loader: ModuleInternals): NodeJS.Requ
 /** One cache per installation, Node build and V8 flags: each would refuse the others' code. */
 function cacheKey(): string {
   const installation = fileURLToPath(import.meta.url)
-  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`
-  return sha1(`${installation}\0${process.version}\0${process.arch}\0${process.versions.v8}\0${flags}`)
+  return sha1(`${installation}\0${process.version}\0${process.arch}\0${process.versions.v8}\0${nodeFlags()}`)
+}
+
+function nodeFlags(): string {
+  return `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`
 }
 
 function sha1(data: string | Buffer): string {
