@@ -5,7 +5,7 @@
  * end-to-end latency), and the CLI timings (kbus vs kafka-topics' TopicCommand).
  */
 import {randomFillSync} from 'node:crypto'
-import {createWriteStream, existsSync, renameSync} from 'node:fs'
+import {createWriteStream, existsSync, mkdirSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
 import {once} from 'node:events'
 import {run, runOk, tail} from './procs.mjs'
@@ -145,6 +145,7 @@ export async function kafkaTopicsHelp(classpath) {
 export async function payloadFile(size, records) {
   const file = join(BENCH_CACHE, `payload-${size}x${records}.txt`)
   if (existsSync(file)) return file
+  mkdirSync(BENCH_CACHE, {recursive: true})
   const partial = `${file}.partial`
   const out = createWriteStream(partial)
   const linesPerChunk = Math.max(1, Math.floor(CHUNK_BYTES / (size + 1)))
