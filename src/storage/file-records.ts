@@ -75,11 +75,11 @@ export class BatchCursor {
     this.position = batch.position + batch.size
   }
 
-  /** `file[from, from + length)`, from the window when it holds them, else read afresh. */
+  /** `file[from, from + length)`, from the window when it holds them, else read afresh (from the pool, if any). */
   async bytes(from: number, length: number): Promise<Buffer> {
     const at = from - this.windowStart
     if (at >= 0 && at + length <= this.window.length) return this.window.subarray(at, at + length)
-    return readAt(this.file, from, length)
+    return readAt(this.file, from, length, this.buffers?.take(length))
   }
 }
 

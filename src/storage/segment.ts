@@ -8,7 +8,15 @@
  * renamed and unlinked meanwhile (POSIX keeps an open file readable).
  */
 import {join} from 'node:path'
-import {BATCH_HEADER_SIZE, type BatchHeader, LOG_OVERHEAD, batchSize, readBaseOffset, readBatchHeader} from '../protocol/record-batch.js'
+import {
+  BATCH_HEADER_SIZE,
+  type BatchHeader,
+  LOG_OVERHEAD,
+  batchSize,
+  readBaseOffset,
+  readBatchHeader,
+  readLastOffsetDelta,
+} from '../protocol/record-batch.js'
 import {BatchCursor, type BatchFault, LOOKUP_WINDOW, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
 import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
 import {type PooledFile, filePoolOf} from './file-pool.js'
@@ -29,6 +37,8 @@ export interface SegmentAppend {
 const BULK_READ_WINDOW = 1024 * 1024
 /** Bytes read at once when only batch headers are wanted: large batches are skipped, not read. */
 const HEADER_SCAN_WINDOW = 64 * 1024
+/** Read ends remembered per segment: one per consumer reading it on, for a few consumers. */
+const MAX_REMEMBERED_READ_ENDS = 8
 
 export interface SegmentRead {
   batches: Buffer[]
@@ -57,6 +67,13 @@ export class LogSegment {
   private closed: Promise<void> | null = null
   /** The segment's file names are not yet durable: the first fsync of its data syncs its directory first. */
   private directoryUnsynced = false
+  /**
+   * Where the batch after each recent read's last one starts, by its base offset: a consumer
+   * reading on asks for exactly that offset next. The offset index alone points up to a whole
+   * batch earlier (its entries give where the batch ending at an offset starts), and with
+   * 1 MB batches that is a 1 MB read of bytes nobody asked for.
+   */
+  private readonly readsEndedAt = new Map<number, number>()
 
   private constructor(
     private readonly fs: StorageFs,
@@ -241,6 +258,7 @@ export class LogSegment {
   /** Cuts the .log at `position`, which `recover` reported as the end of the sound bytes. */
   async truncateTo(position: number): Promise<void> {
     await this.file.truncate(position)
+    this.readsEndedAt.clear()
     this.written = position
     this.writeSeq++
   }
@@ -321,8 +339,13 @@ export class LogSegment {
    */
   async read(fetchOffset: number, maxBytes: number, atLeastOne: boolean, upToOffset = Infinity): Promise<SegmentRead> {
     const end = this.written
-    // One read covers the index gap and the bytes wanted, so the batches below come from its window.
-    const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW + maxBytes, fetchReadBuffers)
+    const resumeAt = this.readsEndedAt.get(fetchOffset)
+    // Where a read ended, the wanted bytes start: one read of just those. From an index entry the
+    // batches before the wanted one are stepped over by their headers, and the bytes read after.
+    const cursor =
+      resumeAt !== undefined && resumeAt < end
+        ? new BatchCursor(this.file, resumeAt, end, Math.max(maxBytes, LOOKUP_WINDOW), fetchReadBuffers)
+        : new BatchCursor(this.file, this.offsetIndex.lookup(fetchOffset).position, end, LOOKUP_WINDOW, fetchReadBuffers)
     let first = await cursor.peek()
     while (first && first.lastOffset < fetchOffset) {
       cursor.skip(first)
@@ -334,18 +357,29 @@ export class LogSegment {
     const buffer = await cursor.bytes(first.position, length)
     const batches: Buffer[] = []
     let at = 0
+    let lastOffset = -1
     let limited = first.position + length < end
     while (at + LOG_OVERHEAD <= buffer.length) {
       const size = batchSize(buffer, at)
       if (at + size > buffer.length) break
-      if (readBaseOffset(buffer, at) >= upToOffset) {
+      const baseOffset = readBaseOffset(buffer, at)
+      if (baseOffset >= upToOffset) {
         limited = true
         break
       }
       batches.push(buffer.subarray(at, at + size))
+      lastOffset = baseOffset + readLastOffsetDelta(buffer, at)
       at += size
     }
+    if (batches.length > 0) this.rememberReadEnd(lastOffset + 1, first.position + at)
     return {batches, bytes: at, limited}
+  }
+
+  private rememberReadEnd(nextOffset: number, position: number): void {
+    this.readsEndedAt.delete(nextOffset)
+    this.readsEndedAt.set(nextOffset, position)
+    // A few readers at different places are remembered; the oldest place is forgotten first.
+    if (this.readsEndedAt.size > MAX_REMEMBERED_READ_ENDS) this.readsEndedAt.delete(this.readsEndedAt.keys().next().value!)
   }
 
   /**
