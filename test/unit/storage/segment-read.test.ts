@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {readBaseOffset, readLastOffsetDelta} from '../../../src/protocol/record-batch.js'
+import {BATCH_HEADER_SIZE, readBaseOffset, readLastOffsetDelta} from '../../../src/protocol/record-batch.js'
 import {PartitionLog} from '../../../src/storage/log.js'
 import {fetchReadBuffers} from '../../../src/storage/read-buffers.js'
 import {type CountingFs, countingFs, makeBatch, makeTempDir, recordingLogger} from './helpers.js'
@@ -69,5 +69,16 @@ describe('a consumer reading on through large batches', () => {
       }
       sequential = sequential + 10 >= log.logEndOffset ? 0 : sequential + 10
     }
+  })
+
+  it('picks up batches appended after a read that reached the log end', async () => {
+    const tail = await log.read(190, 1 << 20)
+    expect(tail.batches).toHaveLength(1)
+    const appended = makeBatch({records: 5, payloadBytes: 300, fill: 0x7f})
+    await log.append(appended, {durable: false})
+    const next = await log.read(nextOffsetAfter(tail.batches[0]), 1 << 20)
+    expect(next.batches).toHaveLength(1)
+    expect(readBaseOffset(next.batches[0])).toBe(200)
+    expect(next.batches[0].subarray(BATCH_HEADER_SIZE).equals(appended.subarray(BATCH_HEADER_SIZE))).toBe(true)
   })
 })
