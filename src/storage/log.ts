@@ -570,7 +570,9 @@ export class PartitionLog {
   private async writeGroup(group: PendingAppend[]): Promise<void> {
     if (group.length === 0) return
     const segment = this.active
-    await segment.append(
+    // A group that is all acks=all may be written through O_DSYNC: durable when the write returns.
+    const allDurable = group.every((item) => item.durable)
+    const synced = await segment.append(
       group.map((item) => ({
         buffer: item.batch,
         baseOffset: item.baseOffset,
@@ -579,14 +581,16 @@ export class PartitionLog {
       })),
       this.config.indexIntervalBytes,
       this.now(),
+      allDurable,
     )
-    this.unsynced.add(segment)
     const durable: PendingAppend[] = []
     for (const item of group) {
       item.written = true
-      if (item.durable) durable.push(item)
+      if (item.durable && !synced) durable.push(item)
       else item.resolve({baseOffset: item.baseOffset, lastOffset: item.lastOffset})
     }
+    if (synced) return
+    this.unsynced.add(segment)
     if (durable.length === 0) return
     this.groupCommit.request().then(
       () => {

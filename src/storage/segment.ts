@@ -7,6 +7,7 @@
  * a retired segment keeps its file open until the last reader releases it. Its files can be
  * renamed and unlinked meanwhile (POSIX keeps an open file readable).
  */
+import {constants} from 'node:fs'
 import {join} from 'node:path'
 import {
   BATCH_HEADER_SIZE,
@@ -20,7 +21,7 @@ import {
 import {BatchCursor, type BatchFault, LOOKUP_WINDOW, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
 import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
 import {type PooledFile, filePoolOf} from './file-pool.js'
-import {type StorageFs, isNotFound, syncDir, writeAllAt} from './fs.js'
+import {type StorageFile, type StorageFs, isNotFound, syncDir, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
 import {fetchReadBuffers} from './read-buffers.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
@@ -32,6 +33,13 @@ export interface SegmentAppend {
   lastOffset: number
   maxTimestamp: number
 }
+
+/**
+ * Flags of the descriptor durable appends write through: O_DSYNC makes the write return once its
+ * bytes (and the file size) are on disk, as a write followed by fdatasync would, in one trip to
+ * the threadpool instead of two. Undefined where the platform has no O_DSYNC.
+ */
+const WRITE_THROUGH_FLAGS = constants.O_DSYNC === undefined ? undefined : constants.O_WRONLY | constants.O_DSYNC
 
 /** Bytes read at once when walking a whole segment. */
 const BULK_READ_WINDOW = 1024 * 1024
@@ -67,6 +75,9 @@ export class LogSegment {
   private closed: Promise<void> | null = null
   /** The segment's file names are not yet durable: the first fsync of its data syncs its directory first. */
   private directoryUnsynced = false
+  /** The O_DSYNC descriptor durable appends write through, opened on first use; null once closed. */
+  private writeThrough: Promise<StorageFile | null> | null = null
+  private writeThroughClosed = false
   /**
    * Where the batch after each recent read's last one starts, by its base offset: a consumer
    * reading on asks for exactly that offset next. The offset index alone points up to a whole
@@ -304,11 +315,17 @@ export class LogSegment {
     }
   }
 
-  /** Appends batches in offset order with one write; resolves once the OS has the bytes. */
-  async append(batches: SegmentAppend[], indexIntervalBytes: number, now: number): Promise<void> {
+  /**
+   * Appends batches in offset order with one write; resolves once the OS has the bytes. With
+   * `durable`, when every byte before them is already on disk, the write goes through the O_DSYNC
+   * descriptor and the bytes are durable when it resolves: then it resolves true, and no
+   * fdatasync is needed for them. Otherwise false: the caller syncs (group commit).
+   */
+  async append(batches: SegmentAppend[], indexIntervalBytes: number, now: number, durable = false): Promise<boolean> {
     const position = this.written
+    const through = durable && this.syncedSeq === this.writeSeq && !this.directoryUnsynced ? await this.writeThroughFile() : null
     await writeAllAt(
-      this.file,
+      through ?? this.file,
       batches.map((batch) => batch.buffer),
       position,
     )
@@ -323,6 +340,8 @@ export class LogSegment {
     // Index entries and the readable size change together, before any reader can look.
     this.written = at
     this.writeSeq++
+    if (through) this.syncedSeq = this.writeSeq
+    return through !== null
   }
 
   /** Whether the indexes hold as many entries as `segment.index.bytes` allows. */
@@ -436,6 +455,8 @@ export class LogSegment {
       if (closing) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
       await this.syncLog()
       await this.flushIndexes(true)
+      // A rolled or closing segment takes no more appends.
+      if (closing) await this.closeWriteThrough()
     }
     const flushed = this.flushing.then(run)
     this.flushing = flushed.catch(() => {})
@@ -443,7 +464,7 @@ export class LogSegment {
   }
 
   close(): Promise<void> {
-    this.closed ??= this.file.close()
+    this.closed ??= Promise.all([this.file.close(), this.closeWriteThrough()]).then(() => {})
     return this.closed
   }
 
@@ -535,6 +556,23 @@ export class LogSegment {
     } finally {
       if (open) this.file.unpin()
     }
+  }
+
+  /**
+   * The O_DSYNC descriptor, opened on first use; null where it cannot be had (no O_DSYNC, or the
+   * open failed), and then durable appends take the write-then-fdatasync path.
+   */
+  private writeThroughFile(): Promise<StorageFile | null> {
+    if (this.writeThroughClosed || this.retired || WRITE_THROUGH_FLAGS === undefined) return Promise.resolve(null)
+    this.writeThrough ??= this.fs.open(this.path, WRITE_THROUGH_FLAGS).catch(() => null)
+    return this.writeThrough
+  }
+
+  private async closeWriteThrough(): Promise<void> {
+    this.writeThroughClosed = true
+    const file = await this.writeThrough
+    this.writeThrough = null
+    await file?.close()
   }
 
   private closeQuietly(): void {

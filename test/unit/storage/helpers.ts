@@ -3,6 +3,7 @@
  * for compaction), real temp directories, a logger that remembers, a file system that counts
  * (and can hold back) fsyncs, and one that crashes at a chosen step.
  */
+import {constants} from 'node:fs'
 import {mkdtemp, readdir, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -69,11 +70,12 @@ export function recordingLogger(): RecordingLogger {
   }
 }
 
-/** nodeFs with counters: fdatasync calls, and bytes read from `.log` files. */
+/** nodeFs with counters: fdatasync calls, writes through O_DSYNC descriptors, and bytes read from `.log` files. */
 export interface CountingFs extends StorageFs {
   datasyncs: number
+  writesThrough: number
   logBytesRead: number
-  /** While set, every fdatasync waits for this promise first. */
+  /** While set, every fdatasync and O_DSYNC write waits for this promise first. */
   holdSyncs: Promise<void> | null
 }
 
@@ -81,11 +83,13 @@ export function countingFs(): CountingFs {
   const counting: CountingFs = {
     ...nodeFs,
     datasyncs: 0,
+    writesThrough: 0,
     logBytesRead: 0,
     holdSyncs: null,
     async open(path, flags) {
       const file = await nodeFs.open(path, flags)
       const isLog = String(path).endsWith('.log')
+      const writesThrough = typeof flags === 'number' && (flags & constants.O_DSYNC) !== 0
       const wrapped: StorageFile = {
         read: async (buffer, offset, length, position) => {
           const result = await file.read(buffer, offset, length, position)
@@ -93,7 +97,13 @@ export function countingFs(): CountingFs {
           return result
         },
         write: (buffer, offset, length, position) => file.write(buffer, offset, length, position),
-        writev: (buffers, position) => file.writev(buffers, position),
+        writev: async (buffers, position) => {
+          if (writesThrough) {
+            counting.writesThrough++
+            if (counting.holdSyncs) await counting.holdSyncs
+          }
+          return file.writev(buffers, position)
+        },
         datasync: async () => {
           counting.datasyncs++
           if (counting.holdSyncs) await counting.holdSyncs

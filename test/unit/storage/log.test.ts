@@ -227,6 +227,48 @@ describe('durability', () => {
     expect(fs.datasyncs).toBe(2)
   })
 
+  it('writes durable appends through O_DSYNC once the segment is synced, with no fdatasync, and keeps them', async () => {
+    const fs = countingFs()
+    const log = await openLog({}, {fs})
+    // A new log's first durable append also makes its directory durable: write, then fdatasync.
+    await log.append(makeBatch({fill: 0}), {durable: true})
+    expect([fs.datasyncs, fs.writesThrough]).toEqual([1, 0])
+    for (let i = 1; i <= 10; i++) await log.append(makeBatch({fill: i}), {durable: true})
+    expect([fs.datasyncs, fs.writesThrough]).toEqual([1, 10])
+    await log.close()
+    const reopened = await openLog({}, {fs, hadCleanShutdown: true})
+    const {batches} = await reopened.read(0, 1 << 20)
+    expect(batches.map((batch) => batch[batch.length - 1])).toEqual(Array.from({length: 11}, (_, i) => i))
+  })
+
+  it('covers a durable append with an fdatasync while acks=1 bytes before it are not yet synced', async () => {
+    const fs = countingFs()
+    const log = await openLog({}, {fs})
+    await log.append(makeBatch(), {durable: true})
+    await log.append(makeBatch(), {durable: false})
+    await log.append(makeBatch(), {durable: true})
+    expect([fs.datasyncs, fs.writesThrough]).toEqual([2, 0])
+    await log.append(makeBatch(), {durable: true})
+    expect([fs.datasyncs, fs.writesThrough]).toEqual([2, 1])
+  })
+
+  it('answers a durable append written through O_DSYNC only once that write returns', async () => {
+    const fs = countingFs()
+    const log = await openLog({}, {fs})
+    await log.append(makeBatch(), {durable: true})
+    let release!: () => void
+    fs.holdSyncs = new Promise((resolve) => (release = resolve))
+    let answered = false
+    const durable = log.append(makeBatch(), {durable: true}).then(() => (answered = true))
+    await waitFor(() => fs.writesThrough === 1, 'the write through O_DSYNC to start')
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(answered).toBe(false)
+    fs.holdSyncs = null
+    release()
+    await durable
+    expect(answered).toBe(true)
+  })
+
   it('fails the log after a failed fsync and refuses further appends with KAFKA_STORAGE_ERROR', async () => {
     const fs = countingFs()
     const logger = recordingLogger()
