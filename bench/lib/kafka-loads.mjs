@@ -91,10 +91,16 @@ export async function kcatProduce({bootstrap, topic, records, size, acks, timeou
 /**
  * kcat -C from the beginning to the end of the partition, one '.' per record so the count is
  * checked without shipping payloads through a pipe.
+ *
+ * queued.min.messages is raised for both brokers: librdkafka 2.0.2 stops fetching once its
+ * default 100,000 records are queued and resumes only on a timer ~500 ms later, so a broker
+ * that fills kcat's queue faster than kcat prints 100 B records was timed stalling 1–2.5 s in
+ * some runs and not in others.
  * @returns {Promise<Sample>}
  */
 export async function kcatConsume({bootstrap, topic, records, size, timeoutMs}) {
-  const result = await runOk('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '.'], {timeoutMs})
+  const result = await runOk('kcat', ['-C', '-b', bootstrap, '-t', topic, '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '.',
+    '-X', 'queued.min.messages=10000000'], {timeoutMs})
   const consumed = result.stdout.length
   if (consumed < records) throw new Error(`kcat -C read ${consumed} of ${records} records`)
   const seconds = result.ms / 1000
