@@ -252,6 +252,14 @@ describe('durability', () => {
     expect([fs.datasyncs, fs.writesThrough]).toEqual([2, 1])
   })
 
+  it('writes a large durable group, then fdatasyncs it, so the next group is written while that sync runs', async () => {
+    const fs = countingFs()
+    const log = await openLog({}, {fs})
+    await log.append(makeBatch(), {durable: true})
+    await log.append(makeBatch({payloadBytes: 300 * 1024}), {durable: true})
+    expect([fs.datasyncs, fs.writesThrough]).toEqual([2, 0])
+  })
+
   it('answers a durable append written through O_DSYNC only once that write returns', async () => {
     const fs = countingFs()
     const log = await openLog({}, {fs})
