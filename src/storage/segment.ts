@@ -564,7 +564,14 @@ export class LogSegment {
    */
   private writeThroughFile(): Promise<StorageFile | null> {
     if (this.writeThroughClosed || this.retired || WRITE_THROUGH_FLAGS === undefined) return Promise.resolve(null)
-    this.writeThrough ??= this.fs.open(this.path, WRITE_THROUGH_FLAGS).catch(() => null)
+    this.writeThrough ??= this.fs.open(this.path, WRITE_THROUGH_FLAGS).then(
+      (file) => {
+        // Counted with the pooled descriptors, so the pool closes idle ones to make room for it.
+        filePoolOf(this.fs).opened()
+        return file
+      },
+      () => null,
+    )
     return this.writeThrough
   }
 
@@ -572,7 +579,9 @@ export class LogSegment {
     this.writeThroughClosed = true
     const file = await this.writeThrough
     this.writeThrough = null
-    await file?.close()
+    if (!file) return
+    filePoolOf(this.fs).closed()
+    await file.close()
   }
 
   private closeQuietly(): void {

@@ -2,6 +2,7 @@ import {readdir} from 'node:fs/promises'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {readBaseOffset, readLastOffsetDelta} from '../../../src/protocol/record-batch.js'
 import {OffsetOutOfRangeError} from '../../../src/storage/errors.js'
+import {filePoolOf} from '../../../src/storage/file-pool.js'
 import {type LogConfig, PartitionLog} from '../../../src/storage/log.js'
 import {countingFs, makeBatch, makeTempDir, recordingLogger, waitFor} from './helpers.js'
 
@@ -258,6 +259,18 @@ describe('durability', () => {
     await log.append(makeBatch(), {durable: true})
     await log.append(makeBatch({payloadBytes: 300 * 1024}), {durable: true})
     expect([fs.datasyncs, fs.writesThrough]).toEqual([2, 0])
+  })
+
+  it('counts the write-through descriptor with the pooled files, and closes it with the log', async () => {
+    const fs = countingFs()
+    const pool = filePoolOf(fs)
+    const log = await openLog({}, {fs})
+    await log.append(makeBatch(), {durable: true})
+    const pooled = pool.openCount
+    await log.append(makeBatch(), {durable: true})
+    expect(pool.openCount).toBe(pooled + 1)
+    await log.close()
+    expect(pool.openCount).toBe(0)
   })
 
   it('answers a durable append written through O_DSYNC only once that write returns', async () => {
