@@ -9,6 +9,7 @@ import {
   encodeApiVersionsUnsupported,
   encodeResponseChunks,
 } from '../protocol/headers.js'
+import {apiByKey} from '../protocol/apis.js'
 import {ApiVersions} from '../protocol/messages/18-api-versions.js'
 import type {ServerConfig} from '../config/server-config.js'
 import type {Logger} from '../daemon/logger.js'
@@ -142,7 +143,7 @@ export class Broker implements BrokerCore {
   async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | Buffer[] | null> {
     let header
     try {
-      header = decodeRequestHeader(frame)
+      header = decodeRequestHeader(frame, apiByKey)
     } catch (error) {
       throw new CloseConnection(`unreadable request header: ${(error as Error).message}`)
     }

@@ -8,7 +8,6 @@
  * that a client of any version can read the error that tells it which versions to use.
  */
 import {decodeWith, encodeWith} from './codec.js'
-import {apiByKey} from './apis.js'
 import {ErrorCode} from './errors.js'
 import {ApiVersions} from './messages/18-api-versions.js'
 import {Reader} from './reader.js'
@@ -29,8 +28,13 @@ export interface RequestHeader {
  * Reads the header of a request frame (the bytes after the 4-byte size). Whether a tag buffer
  * follows depends on the API's flexible threshold; versions past kbus's maximum count as
  * flexible too, so an ApiVersions v5 request still parses and gets its UNSUPPORTED_VERSION.
+ * The API registry is passed in rather than imported: the client's start-up, which only writes
+ * requests, then loads none of the schemas it does not use.
  */
-export function decodeRequestHeader(frame: Buffer): RequestHeader & {bodyOffset: number} {
+export function decodeRequestHeader(
+  frame: Buffer,
+  apiByKey: (apiKey: number) => ApiDefinition | undefined,
+): RequestHeader & {bodyOffset: number} {
   const r = new Reader(frame)
   const apiKey = r.int16()
   const apiVersion = r.int16()

@@ -36,7 +36,6 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))))
 })
 
-const flexibleFrom = (key: number) => apiByKey(key)?.flexibleFrom ?? null
 
 async function fakeBroker(opts: FakeBrokerOptions = {}): Promise<{port: number; requests: Received[]}> {
   const requests: Received[] = []
@@ -52,7 +51,7 @@ async function fakeBroker(opts: FakeBrokerOptions = {}): Promise<{port: number; 
       while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
         const frame = pending.subarray(4, 4 + pending.readInt32BE(0))
         pending = pending.subarray(4 + frame.length)
-        const header = decodeRequestHeader(frame, flexibleFrom)
+        const header = decodeRequestHeader(frame, apiByKey)
         const request = {...header, frame}
         requests.push(request)
         let response: Buffer | null

@@ -17,6 +17,7 @@ import {kbusPaths} from '../../../src/config/paths.js'
 import {buildServerConfig} from '../../../src/config/server-config.js'
 import {silentLogger} from '../../../src/daemon/logger.js'
 import {ErrorCode} from '../../../src/protocol/errors.js'
+import {apiByKey} from '../../../src/protocol/apis.js'
 import {decodeRequestBody, decodeRequestHeader, decodeResponse, encodeResponse} from '../../../src/protocol/headers.js'
 import {Produce} from '../../../src/protocol/messages/00-produce.js'
 import {ApiVersions} from '../../../src/protocol/messages/18-api-versions.js'
@@ -58,7 +59,7 @@ class FaultyFront implements RequestHandler {
   constructor(private readonly broker: Broker) {}
 
   async handle(frame: Buffer, conn: ConnectionInfo): Promise<Buffer | null> {
-    const header = decodeRequestHeader(frame)
+    const header = decodeRequestHeader(frame, apiByKey)
     if (header.apiKey === ApiVersions.key && this.hideInitProducerId) return this.withoutInitProducerId(frame, conn, header.apiVersion)
     if (header.apiKey !== Produce.key) return this.broker.handle(frame, conn)
     const request = decodeRequestBody(Produce, header.apiVersion, frame, header.bodyOffset)

@@ -7,6 +7,7 @@ import {
   encodeRequest,
   encodeResponse,
 } from '../../../src/protocol/headers.js'
+import {apiByKey} from '../../../src/protocol/apis.js'
 import {ApiVersions} from '../../../src/protocol/messages/18-api-versions.js'
 
 const hex = (s: string) => Buffer.from(s.replace(/[^0-9a-f]/gi, ''), 'hex')
@@ -22,7 +23,7 @@ const UNSUPPORTED = hex('00000010 00000001 0023 00000001 0012 0000 0004')
 describe('ApiVersions golden bytes', () => {
   it('decodes the librdkafka v3 request (header v2, compact strings)', () => {
     const frame = LIBRDKAFKA_REQUEST.subarray(4)
-    const header = decodeRequestHeader(frame)
+    const header = decodeRequestHeader(frame, apiByKey)
     expect(header).toMatchObject({apiKey: 18, apiVersion: 3, correlationId: 1, clientId: 'rdkafka'})
     const body = decodeRequestBody(ApiVersions, 3, frame, header.bodyOffset)
     expect(body).toEqual({clientSoftwareName: 'librdkafka', clientSoftwareVersion: '2.10.0'})
@@ -65,7 +66,7 @@ describe('ApiVersions golden bytes', () => {
   it('still reads the header of an ApiVersions request newer than kbus knows', () => {
     const frame = encodeRequest(ApiVersions, 4, 9, 'x', {clientSoftwareName: 'a', clientSoftwareVersion: 'b'}).subarray(4)
     frame.writeInt16BE(7, 2) // claim v7
-    const header = decodeRequestHeader(frame)
+    const header = decodeRequestHeader(frame, apiByKey)
     expect(header).toMatchObject({apiKey: 18, apiVersion: 7, correlationId: 9, clientId: 'x'})
     expect(frame[header.bodyOffset]).toBe(2) // compact "a" starts right after the header's tag byte
   })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
-import {APIS} from '../../../src/protocol/apis.js'
+import {APIS, apiByKey} from '../../../src/protocol/apis.js'
 import {DecodeError} from '../../../src/protocol/errors.js'
 import {decodeRequestBody, decodeRequestHeader, decodeResponse, encodeRequest, encodeResponse} from '../../../src/protocol/headers.js'
 import {type ApiDefinition, isFlexible} from '../../../src/protocol/schema.js'
@@ -12,7 +12,7 @@ function versions(api: ApiDefinition): number[] {
 
 function requestRoundTrip(api: ApiDefinition, version: number, body: unknown): unknown {
   const frame = encodeRequest(api, version, 77, 'kbus-test', body as never).subarray(4)
-  const header = decodeRequestHeader(frame)
+  const header = decodeRequestHeader(frame, apiByKey)
   expect(header).toMatchObject({apiKey: api.key, apiVersion: version, correlationId: 77, clientId: 'kbus-test'})
   return decodeRequestBody(api, version, frame, header.bodyOffset)
 }
@@ -49,7 +49,7 @@ describe.each(APIS.map((api) => [api.name, api] as const))('%s', (_name, api) =>
   it.each(versions(api))('a truncated request or response at v%i fails with a DecodeError', (version) => {
     const flexible = isFlexible(api, version)
     const request = encodeRequest(api, version, 1, 'c', fillSample(api.request, version, flexible) as never).subarray(4)
-    const {bodyOffset} = decodeRequestHeader(request)
+    const {bodyOffset} = decodeRequestHeader(request, apiByKey)
     for (let cut = bodyOffset; cut < request.length; cut++) {
       expect(() => decodeRequestBody(api, version, request.subarray(0, cut), bodyOffset)).toThrow(DecodeError)
     }

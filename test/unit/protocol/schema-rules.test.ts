@@ -35,7 +35,7 @@ describe('tagged fields', () => {
 
   it('are skipped in request headers too', () => {
     const frame = hex(`0012 0003 00000002 0001 ${Buffer.from('c').toString('hex')} 01 05 03 aabbcc | 02 61 02 62 00`)
-    const header = decodeRequestHeader(frame)
+    const header = decodeRequestHeader(frame, apiByKey)
     expect(decodeRequestBody(ApiVersions, 3, frame, header.bodyOffset)).toEqual({clientSoftwareName: 'a', clientSoftwareVersion: 'b'})
   })
 
@@ -50,7 +50,7 @@ describe('nullable structs', () => {
   it('carry an int8 marker: -1 null, 1 present', () => {
     const absent = encodeRequest(DescribeTopicPartitions, 0, 1, null, {cursor: null}).subarray(4)
     const present = encodeRequest(DescribeTopicPartitions, 0, 1, null, {cursor: {topicName: 't', partitionIndex: 3}}).subarray(4)
-    const bodyOf = (frame: Buffer) => frame.subarray(decodeRequestHeader(frame).bodyOffset).toString('hex')
+    const bodyOf = (frame: Buffer) => frame.subarray(decodeRequestHeader(frame, apiByKey).bodyOffset).toString('hex')
     expect(bodyOf(absent)).toBe(hex('01 000007d0 ff 00').toString('hex'))
     expect(bodyOf(present)).toBe(hex('01 000007d0 01 0274 00000003 00 00').toString('hex'))
   })
@@ -88,7 +88,7 @@ describe('defaults and nullability', () => {
 
   it('refuses to decode null from a non-nullable field', () => {
     const frame = hex('0012 0003 00000002 ffff 00 | 00 02 62 00')
-    const {bodyOffset} = decodeRequestHeader(frame)
+    const {bodyOffset} = decodeRequestHeader(frame, apiByKey)
     expect(() => decodeRequestBody(ApiVersions, 3, frame, bodyOffset)).toThrow(DecodeError)
   })
 })
@@ -97,7 +97,7 @@ describe('records fields', () => {
   it('decode as a zero-copy view of the frame', () => {
     const batch = Buffer.from('0102030405', 'hex')
     const frame = encodeRequest(Produce, 9, 1, 'c', {acks: -1, topicData: [{name: 't', partitionData: [{index: 0, records: batch}]}]}).subarray(4)
-    const {bodyOffset} = decodeRequestHeader(frame)
+    const {bodyOffset} = decodeRequestHeader(frame, apiByKey)
     const records = decodeRequestBody(Produce, 9, frame, bodyOffset).topicData[0].partitionData[0].records!
     expect(records.equals(batch)).toBe(true)
     expect(records.buffer).toBe(frame.buffer)
@@ -121,7 +121,7 @@ describe('header versions', () => {
         const request = encodeRequest(api, version, 5, 'id', {} as never).subarray(4)
         // api key, version, correlation id, int16-length client id (never compact), then tags iff flexible
         expect(request.readInt16BE(8)).toBe(2)
-        expect(decodeRequestHeader(request).bodyOffset).toBe(12 + (flexible ? 1 : 0))
+        expect(decodeRequestHeader(request, apiByKey).bodyOffset).toBe(12 + (flexible ? 1 : 0))
 
         const body = new Writer()
         encodeWith(api.response, version, flexible, body, {})
