@@ -4,10 +4,14 @@
  * RSS, and a client from that checkout's dist/ to drive the broker with many topics per request.
  */
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync} from 'node:fs'
+import {mkdtempSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
+import {summarize} from '../lib/metrics.mjs'
+import {memoryOf} from '../lib/procs.mjs'
+
+export {summarize}
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -56,10 +60,9 @@ export function stopDaemon(root, home) {
   return kbus(root, home, ['server', 'stop']).ms
 }
 
-/** The process's resident set size in MB (Linux /proc). */
+/** The process's resident set size in MB (10^6 bytes, as bench/RESULTS.md counts them). */
 export function residentMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024
+  return memoryOf(pid).rssMB
 }
 
 /** How many file descriptors the process holds open. */
@@ -76,11 +79,6 @@ export async function timed(times, work) {
     samples.push(Number(process.hrtime.bigint() - started) / 1e6)
   }
   return summarize(samples)
-}
-
-export function summarize(samples) {
-  const sorted = [...samples].sort((a, b) => a - b)
-  return {median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1]}
 }
 
 export function formatRange({median, min, max}) {

@@ -17,7 +17,8 @@ function nativeCrc32c(): Crc32c | null {
   if (native !== undefined) return native
   try {
     const binding = createRequire(import.meta.url)('@node-rs/crc32') as {crc32c: (input: Buffer) => number}
-    native = (input) => binding.crc32c(Buffer.from(input.buffer, input.byteOffset, input.byteLength))
+    // Batches arrive as Buffers already: only other byte arrays need a Buffer view made for the binding.
+    native = (input) => binding.crc32c(Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength))
   } catch {
     native = null
   }
