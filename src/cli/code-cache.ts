@@ -1,9 +1,10 @@
 /**
- * A V8 code cache for the CommonJS that oclif loads. Most of a command's start-up is spent
- * compiling @oclif/core and its dependencies (~100 files), and Node 20 has no
- * module.enableCompileCache, so the CLI keeps V8's compiled code itself: one file per
- * installation and Node build, in a private directory under the system temp dir, read at start
- * and rewritten at exit only when a file was new, changed or its cache was refused.
+ * A V8 code cache for the CommonJS a command loads: the CLI bundle (the commands with @oclif/core
+ * and their dependencies, one file) and whatever it requires from node_modules. Compiling it is
+ * most of a command's start-up, and Node 20 has no module.enableCompileCache, so the CLI keeps
+ * V8's compiled code itself: one file per installation and Node build, in a private directory
+ * under the system temp dir, read at start and rewritten at exit only when a file was new,
+ * changed or its cache was refused.
  *
  * It is only ever an optimisation: an entry is used when the source it was made from is the
  * same (by content hash) and V8 accepts it (same V8 version and flags); anything unreadable,
@@ -106,7 +107,9 @@ export class CodeCache {
 
 /**
  * Left to Node: ES modules, a file with a hashbang (the wrapper would make it a syntax error),
- * and a file with a dynamic import(), which a vm.Script can only run through an experimental API.
+ * and a file with a dynamic import(): a vm.Script can only run one through an experimental API,
+ * and on Node 20 not at all once the function holding it comes from cached code
+ * (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, even with vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER).
  */
 function cacheable(content: string, format: string | undefined): boolean {
   return (format === undefined || format === 'commonjs') && !content.startsWith('#!') && !content.includes('import(')
