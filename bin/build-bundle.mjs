@@ -75,6 +75,8 @@ const result = await build({
   external: ['typescript'],
   define: {'import.meta.url': BUNDLE_URL},
   banner: {js: `const ${BUNDLE_URL} = require('node:url').pathToFileURL(__filename).href;\nconst ${IMPORTER} = require('./dynamic-import.cjs');`},
+  // A quarter less source to read and hash at every start; names stay, for readable stack traces.
+  minifyWhitespace: true,
   metafile: true,
   write: false,
   logLevel: 'warning',
