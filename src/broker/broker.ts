@@ -14,7 +14,7 @@ import {ApiVersions} from '../protocol/messages/18-api-versions.js'
 import type {ServerConfig} from '../config/server-config.js'
 import type {Logger} from '../daemon/logger.js'
 import {LogManager} from '../storage/log-manager.js'
-import {fetchReadBuffers} from '../storage/read-buffers.js'
+import {ReadBufferPool, fetchReadBuffers} from '../storage/read-buffers.js'
 import {HANDLERS} from './api/index.js'
 import type {BrokerCore} from './broker-core.js'
 import type {ConnectionInfo} from './handler.js'
@@ -38,6 +38,12 @@ export class Broker implements BrokerCore {
   private readonly logMaintenance: NodeJS.Timeout
   private stopped = false
   private readonly connections = new Map<number, AbortController>()
+  /**
+   * Where the transport assembles frames that span socket reads: librdkafka's ~1 MB Produce
+   * requests. A fresh megabyte each was memory outside V8's heap, which V8 answered with a full
+   * mark-compact every few dozen requests.
+   */
+  readonly frameBuffers = new ReadBufferPool()
 
   private constructor(
     readonly config: ServerConfig,
@@ -164,6 +170,8 @@ export class Broker implements BrokerCore {
     }
     const signal = this.connectionSignal(conn)
     const response = await handler.handle(request, {version: apiVersion, clientId, conn, broker: this, signal})
+    // Only on success: a handler that threw may have left writes in flight that still read the frame.
+    if (handler.releasesRequestBytes) this.frameBuffers.giveBack(frame)
     return response === null ? null : encodeResponseChunks(api, apiVersion, correlationId, response)
   }
 

@@ -25,6 +25,11 @@ export interface ApiHandler<A extends ApiDefinition = ApiDefinition> {
   api: A
   /** Lowest version kbus answers when it advertises more (Produce: advertised from 0, served from 3). */
   minServedVersion?: number
+  /**
+   * Once `handle` has resolved, nothing it left behind views the request's bytes (everything kept
+   * was copied or already written), so the frame's memory may carry the next request.
+   */
+  releasesRequestBytes?: boolean
   /** Returns the response, or null when Kafka sends none (Produce with acks=0). */
   handle(request: RequestOf<A>, ctx: RequestContext): Promise<Input<ResponseOf<A>> | null>
 }

@@ -22,6 +22,17 @@ export interface RequestHandler {
   /** The socket has taken every byte of `response`: buffers the handler lent for it may be reused. */
   responseSent?(response: Buffer[]): void
   connectionClosed?(conn: ConnectionInfo): void
+  /**
+   * Where a frame that spans several socket reads is assembled. The handler hands a frame back
+   * to it once nothing views the frame's bytes any more; without it each such frame is a fresh
+   * allocation.
+   */
+  readonly frameBuffers?: FrameBuffers
+}
+
+export interface FrameBuffers {
+  /** A buffer of exactly `length` bytes, its contents undefined. */
+  take(length: number): Buffer
 }
 
 export interface ConnectionLimits {
@@ -127,7 +138,7 @@ export class Connection {
       this.chunks[0] = first.subarray(count)
       return first.subarray(0, count)
     }
-    const out = Buffer.allocUnsafe(count)
+    const out = this.handler.frameBuffers?.take(count) ?? Buffer.allocUnsafe(count)
     let filled = 0
     while (filled < count) {
       const chunk = this.chunks[0]

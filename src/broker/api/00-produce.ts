@@ -20,6 +20,9 @@ import type {TopicSettings} from '../topic-configs.js'
 export const produceHandler = defineHandler({
   api: Produce,
   minServedVersion: 3,
+  // Each batch is a view of the request until its append resolves, and the handler awaits every
+  // append (acks=0 included); recompressed batches are new buffers.
+  releasesRequestBytes: true,
   async handle(request, ctx) {
     const {broker, version} = ctx
     const acks = request.acks

@@ -10,6 +10,7 @@ import {DeleteTopics} from '../../../src/protocol/messages/20-delete-topics.js'
 import {DeleteRecords} from '../../../src/protocol/messages/21-delete-records.js'
 import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id.js'
 import {decodeRecordBatch, encodeRecordBatch, iterateBatches} from '../../../src/protocol/records.js'
+import {encodeRequest} from '../../../src/protocol/headers.js'
 import {openTestBroker, type TestBroker} from './harness.js'
 
 const batchOf = (values: string[], timestamp = 1_700_000_000_000) =>
@@ -193,6 +194,36 @@ describe('produce and fetch', () => {
     await t.restart()
     expect((await fetchValues('kept', 1, 0)).values.map((v) => v.value)).toEqual(['one', 'two'])
     expect(await produce('kept', 1, batchOf(['three']))).toMatchObject({baseOffset: 2})
+  })
+})
+
+describe('request frame buffers', () => {
+  const conn = {id: 7, listener: 'tcp' as const, remoteAddress: '127.0.0.1:50007'}
+  /** A request frame (without its size prefix) in memory lent by the broker's frame buffers, as the transport assembles one. */
+  const pooledFrame = (request: Buffer) => {
+    const frame = t.broker.frameBuffers.take(request.length - 4)
+    request.copy(frame, 0, 4)
+    return frame
+  }
+
+  it('takes a Produce frame back once answered; the stored records stay intact when its memory carries the next request', async () => {
+    await createTopic('reuse')
+    const value = 'v'.repeat(200_000)
+    const request = encodeRequest(Produce, 9, 1, 'test', {acks: 1, timeoutMs: 1000, topicData: [{name: 'reuse', partitionData: [{index: 0, records: batchOf([value])}]}]})
+    const frame = pooledFrame(request)
+    expect(await t.broker.handle(frame, conn)).not.toBeNull()
+    const next = t.broker.frameBuffers.take(frame.length)
+    expect(next.buffer).toBe(frame.buffer)
+    next.fill(0)
+    expect((await fetchValues('reuse', 0, 0)).values).toEqual([{offset: 0, value}])
+  })
+
+  it('keeps the frame of any other request, whose decoded fields may still view it', async () => {
+    const topics = Array.from({length: 1000}, (_, i) => ({name: `missing-${i}-${'n'.repeat(80)}`, topicId: Buffer.alloc(16)}))
+    const frame = pooledFrame(encodeRequest(Metadata, 12, 1, 'test', {topics, allowAutoTopicCreation: false}))
+    expect(frame.length).toBeGreaterThan(64 * 1024)
+    await t.broker.handle(frame, conn)
+    expect(t.broker.frameBuffers.take(frame.length).buffer).not.toBe(frame.buffer)
   })
 })
 

@@ -163,6 +163,33 @@ describe('KafkaServer', () => {
     expect(await reader.next(3)).toEqual(['ONE', 'TWO', 'THREE'])
   })
 
+  it("assembles split frames in the handler's frame buffers, which may carry one frame after another", async () => {
+    // One buffer for every frame: each request must be whole and only its own bytes.
+    const shared = Buffer.alloc(64)
+    const taken: number[] = []
+    const handler = Object.assign(new ToyHandler(), {
+      frameBuffers: {
+        take(length: number) {
+          taken.push(length)
+          return shared.subarray(0, length)
+        },
+      },
+    })
+    const server = await start(handler)
+    const {socket, reader} = await dial(server.tcpAddresses[0])
+    // Answered only once the server reads the connection, so the halves below arrive apart.
+    socket.write(frame('hello'))
+    expect(await reader.next(1)).toEqual(['HELLO'])
+    for (const body of ['first-request', 'second', 'third-and-longest']) {
+      const bytes = frame(body)
+      socket.write(bytes.subarray(0, 7))
+      await new Promise((resolve) => setImmediate(resolve))
+      socket.write(bytes.subarray(7))
+      expect(await reader.next(1)).toEqual([body.toUpperCase()])
+    }
+    expect(taken).toEqual([13, 6, 17])
+  })
+
   it('closes the connection on an oversized or negative size prefix, before reading the body', async () => {
     const handler = new ToyHandler()
     const server = await start(handler, {maxFrameBytes: 16})
