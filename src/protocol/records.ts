@@ -52,6 +52,12 @@ export interface BatchInput {
   attributes?: number
   partitionLeaderEpoch?: number
   baseOffset?: number
+  /**
+   * The batch's last offset delta when it reaches past its last record, or when it has none:
+   * a batch compaction rebuilds keeps the offset range, and so the sequence range, it was
+   * written with (Kafka's cleaner does the same).
+   */
+  lastOffsetDelta?: number
 }
 
 /** A record read back from a batch: offset and timestamp absolute. Key and value are views. */
@@ -75,9 +81,9 @@ export interface DecodedBatch {
 /** Builds one RecordBatch v2 (offsets 0..n-1 unless the records give their deltas) with a valid CRC. */
 export function encodeRecordBatch(input: BatchInput): Buffer {
   const {records} = input
-  if (records.length === 0) throw new EncodeError('a record batch needs at least one record')
-  const baseTimestamp = input.baseTimestamp ?? records[0].timestamp
-  let maxTimestamp = records[0].timestamp
+  if (records.length === 0 && input.lastOffsetDelta === undefined) throw new EncodeError('a record batch needs at least one record')
+  const baseTimestamp = input.baseTimestamp ?? records[0]?.timestamp ?? -1
+  let maxTimestamp = records[0]?.timestamp ?? baseTimestamp
   let lastOffsetDelta = -1
   const body = new Writer(256)
   for (let i = 0; i < records.length; i++) {
@@ -88,7 +94,12 @@ export function encodeRecordBatch(input: BatchInput): Buffer {
     if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp
     writeRecord(body, record, offsetDelta, record.timestamp - baseTimestamp)
   }
-  const codec = input.compression ?? Compression.None
+  if (input.lastOffsetDelta !== undefined) {
+    if (input.lastOffsetDelta < lastOffsetDelta) throw new EncodeError(`lastOffsetDelta ${input.lastOffsetDelta} is below the last record's ${lastOffsetDelta}`)
+    lastOffsetDelta = input.lastOffsetDelta
+  }
+  // A batch without records is written as Kafka writes one: a bare header, nothing compressed.
+  const codec = records.length === 0 ? Compression.None : (input.compression ?? Compression.None)
   const payload = compress(codec, body.finish())
 
   const w = new Writer(BATCH_HEADER_SIZE + payload.length)

@@ -17,6 +17,12 @@
  * 5. Each rewritten segment is written as `.cleaned`, made durable, renamed to `.swap` (from
  *    then on a crash completes the swap; before, it discards the copy), and swapped in.
  *
+ * An idempotent producer's sequence lives in its batches' headers (rebuilt from them when no
+ * producer snapshot is left), so a rebuilt batch keeps the offset range it was written with, and
+ * a producer's last batch stays as a bare header when all its records go: a retry of that batch
+ * after a restart is still known as a duplicate. An empty batch goes once its producer has written
+ * a later one (Kafka's cleaner keeps the last offset and retains such batches the same way).
+ *
  * Tombstones follow KIP-534: the first pass that keeps a tombstone stamps its batch with a
  * delete horizon (now + delete.retention.ms, in the base timestamp, flagged by attribute bit 6);
  * a pass after the horizon drops it. Oldest-first swaps keep a crash midway safe: a tombstone
@@ -75,6 +81,8 @@ export interface CleanerTarget {
   logStartOffset: number
   /** Every offset below it is fsync'd. */
   recoveryPoint: number
+  /** The last offset of each live idempotent producer's newest batch, by producer id. */
+  producersLastOffsets: ReadonlyMap<number, number>
   state: CleanerState
   /** True once the log is closing or failed: the pass stops at the next segment. */
   stopping(): boolean
@@ -89,7 +97,13 @@ export async function compactLog(target: CleanerTarget, policy: CompactionPolicy
   const plan = await planPass(target, policy, now)
   if (!plan) return null
   const latest = await buildOffsetMap(plan.dirty, plan.firstDirty)
-  const filter: RecordFilter = {latest, logStartOffset: target.logStartOffset, now, deleteRetentionMs: policy.deleteRetentionMs}
+  const filter: RecordFilter = {
+    latest,
+    logStartOffset: target.logStartOffset,
+    now,
+    deleteRetentionMs: policy.deleteRetentionMs,
+    producersLastOffsets: target.producersLastOffsets,
+  }
   const result: CompactionResult = {segmentsCleaned: 0, recordsRemoved: 0, bytesBefore: 0, bytesAfter: 0, cleanedUpTo: plan.firstUncleanable}
   let tombstonesExpireAt: number | null = null
   for (const segment of plan.range) {
@@ -173,6 +187,7 @@ interface RecordFilter {
   logStartOffset: number
   now: number
   deleteRetentionMs: number
+  producersLastOffsets: ReadonlyMap<number, number>
 }
 
 interface RewrittenSegment {
@@ -266,7 +281,8 @@ async function copyBatches(from: LogSegment, to: LogSegment, end: number, indexI
 
 /**
  * One batch through the filter: the same bytes when nothing changes, null when no record is
- * left, else a new batch at the same base offset holding the kept records at their offsets.
+ * left (and it is not its producer's last batch), else a new batch at the same base offset and
+ * with the same last offset, holding the kept records at their offsets.
  */
 function cleanBatch(bytes: Buffer, filter: RecordFilter): {bytes: Buffer | null; recordsRemoved: number; horizon: number | null} {
   const decoded = tryDecode(bytes)
@@ -277,8 +293,9 @@ function cleanBatch(bytes: Buffer, filter: RecordFilter): {bytes: Buffer | null;
   const kept = decoded.records.filter((record) => keeps(record, filter, tombstonesExpired))
   const recordsRemoved = decoded.records.length - kept.length
   const horizon = kept.some((record) => record.value === null) ? (oldHorizon ?? filter.now + filter.deleteRetentionMs) : null
+  const producersLast = header.producerId >= 0 && filter.producersLastOffsets.get(header.producerId) === header.baseOffset + header.lastOffsetDelta
+  if (kept.length === 0 && !producersLast) return {bytes: null, recordsRemoved, horizon: null}
   if (recordsRemoved === 0 && horizon === oldHorizon) return {bytes, recordsRemoved, horizon}
-  if (kept.length === 0) return {bytes: null, recordsRemoved, horizon: null}
   const rebuilt = reencode(decoded, kept, horizon)
   return rebuilt ? {bytes: rebuilt, recordsRemoved, horizon} : {bytes, recordsRemoved: 0, horizon: oldHorizon}
 }
@@ -292,7 +309,10 @@ function keeps(record: DecodedRecord, filter: RecordFilter, tombstonesExpired: b
   return record.value !== null || !tombstonesExpired
 }
 
-/** The kept records as a batch at the original base offset; null when the codec cannot write it. */
+/**
+ * The kept records as a batch over the original offset range; with none kept, the bare header
+ * (stamped with the batch's max timestamp, as Kafka does). Null when the codec cannot write it.
+ */
 function reencode(decoded: DecodedBatch, kept: DecodedRecord[], horizon: number | null): Buffer | null {
   const {header} = decoded
   try {
@@ -305,7 +325,8 @@ function reencode(decoded: DecodedBatch, kept: DecodedRecord[], horizon: number 
         offsetDelta: record.offset - header.baseOffset,
       })),
       compression: decoded.compression,
-      baseTimestamp: horizon ?? undefined,
+      baseTimestamp: horizon ?? (kept.length === 0 ? header.maxTimestamp : undefined),
+      lastOffsetDelta: header.lastOffsetDelta,
       attributes: horizon === null ? header.attributes & ~ATTR_DELETE_HORIZON : header.attributes | ATTR_DELETE_HORIZON,
       producerId: header.producerId,
       producerEpoch: header.producerEpoch,

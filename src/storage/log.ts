@@ -331,6 +331,7 @@ export class PartitionLog {
   compact(policy: CompactionPolicy, now: number): Promise<CompactionResult | null> {
     return this.exclusive(async () => {
       if (this.refusal()) return null
+      const producers = await this.producerState()
       return compactLog(
         {
           name: `${this.topic}-${this.partition}`,
@@ -341,6 +342,7 @@ export class PartitionLog {
           segments: this.segments,
           logStartOffset: this.startOffset,
           recoveryPoint: this.flushedOffset,
+          producersLastOffsets: producers.lastOffsets(),
           state: this.cleanerState,
           stopping: () => this.refusal() !== null,
           replace: (old, cleaned) => this.replaceSegment(old, cleaned),

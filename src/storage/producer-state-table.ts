@@ -62,6 +62,15 @@ export class ProducerStateTable {
     return [...this.producers.values()]
   }
 
+  /** The last offset of each producer's newest batch, by producer id. */
+  lastOffsets(): Map<number, number> {
+    const offsets = new Map<number, number>()
+    for (const {producerId, batches} of this.producers.values()) {
+      if (batches.length > 0) offsets.set(producerId, batches[batches.length - 1].lastOffset)
+    }
+    return offsets
+  }
+
   /** Notes a batch stored at `firstOffset`. A new epoch starts the producer's history afresh. */
   record(batch: IdempotentBatchFields, firstOffset: number): void {
     let entry = this.producers.get(batch.producerId)

@@ -24,6 +24,21 @@ describe('encodeRecordBatch', () => {
   it('refuses an empty batch', () => {
     expect(() => encodeRecordBatch({records: []})).toThrow(KafkaError)
   })
+
+  it('keeps a given offset range past the last record, or with no record at all as a bare uncompressed header', () => {
+    const record = {key: null, value: Buffer.from('v'), headers: [], timestamp: 1700000000000}
+    const ranged = decodeRecordBatch(encodeRecordBatch({records: [record], lastOffsetDelta: 4, compression: Compression.Gzip}))
+    expect(ranged.header.lastOffsetDelta).toBe(4)
+    expect(ranged.records.map((each) => each.offset)).toEqual([0])
+
+    const bare = decodeRecordBatch(
+      encodeRecordBatch({records: [], lastOffsetDelta: 2, baseTimestamp: 1700000000000, producerId: 9, producerEpoch: 1, baseSequence: 5, compression: Compression.Gzip}),
+    )
+    expect(bare.records).toEqual([])
+    expect(bare.compression).toBe(Compression.None)
+    expect(bare.header).toMatchObject({lastOffsetDelta: 2, baseTimestamp: 1700000000000, maxTimestamp: 1700000000000, producerId: 9, baseSequence: 5})
+    expect(() => encodeRecordBatch({records: [record, {...record, offsetDelta: 3}], lastOffsetDelta: 2})).toThrow(KafkaError)
+  })
 })
 
 describe('decodeRecordBatch', () => {

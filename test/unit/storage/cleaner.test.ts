@@ -1,4 +1,4 @@
-import {readFile, rename, writeFile} from 'node:fs/promises'
+import {readFile, rename, unlink, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {Compression, writeCrc} from '../../../src/protocol/record-batch.js'
@@ -38,8 +38,8 @@ type Row = [key: string | null, value: string | null]
  * two groups, so the first append of each group rolls. The last group is the active segment,
  * which compaction never touches.
  */
-async function buildLog(segments: Buffer[][], options: {fs?: StorageFs; dir?: string} = {}): Promise<PartitionLog> {
-  let clock = T0
+async function buildLog(segments: Buffer[][], options: {fs?: StorageFs; dir?: string; clock?: {now: number}} = {}): Promise<PartitionLog> {
+  const clock = options.clock ?? {now: T0}
   const log = await PartitionLog.open({
     topic: 't',
     partition: 0,
@@ -47,14 +47,19 @@ async function buildLog(segments: Buffer[][], options: {fs?: StorageFs; dir?: st
     config: {segmentMs: 1000, indexIntervalBytes: 64},
     logger: recordingLogger(),
     fs: options.fs,
-    now: () => clock,
+    now: () => clock.now,
   })
   opened.push(log)
+  await appendSegments(log, segments, clock)
+  return log
+}
+
+/** Appends each group of batches as a segment of its own (the clock passes segment.ms between groups). */
+async function appendSegments(log: PartitionLog, segments: Buffer[][], clock: {now: number}): Promise<void> {
   for (const batches of segments) {
     for (const batch of batches) await log.append(batch, {durable: false})
-    clock += 2000
+    clock.now += 2000
   }
-  return log
 }
 
 const rows = (...records: Row[]) => keyedBatch(records)
@@ -117,6 +122,42 @@ describe('compaction', () => {
     ])
     expect(decoded.records.every((each) => each.timestamp === T0)).toBe(true)
     expect(await readRecords(log)).toEqual([record(2, 'k1', 'z'), record(3, 'k3', 'w'), record(4, 'k2', 'q'), record(5, 'tail', 't')])
+  })
+
+  it('keeps the offset range of a batch it rebuilds, so a consumer at its last offset moves past it', async () => {
+    const log = await buildLog([[rows(['k1', 'x'], ['k2', 'y'])], [rows(['k2', 'q'])], TAIL()])
+    await log.compact(EAGER, T0)
+    const [first, second] = (await log.read(1, 1 << 20)).batches
+    const decoded = decodeRecordBatch(first)
+    expect(decoded.header).toMatchObject({baseOffset: 0, lastOffsetDelta: 1})
+    expect(decoded.records.map((each) => each.offset)).toEqual([0])
+    expect(decodeRecordBatch(second).header.baseOffset).toBe(2)
+    expect(await readRecords(log)).toEqual([record(0, 'k1', 'x'), record(2, 'k2', 'q'), record(3, 'tail', 't')])
+  })
+
+  it('keeps an idempotent producer\'s last batch as a bare header when all its records go, so its sequence survives a restart without a snapshot', async () => {
+    const fromProducer7 = (baseSequence: number, ...records: Row[]) => keyedBatch(records, {producer: {id: 7, baseSequence}})
+    const clock = {now: T0}
+    const log = await buildLog([[fromProducer7(0, ['k1', 'a'], ['k2', 'b'])], [rows(['k1', 'c'], ['k2', 'd'])], TAIL()], {clock})
+    await log.compact(EAGER, clock.now)
+
+    const [kept] = (await log.read(0, 1 << 20)).batches
+    const bare = decodeRecordBatch(kept)
+    expect(bare.records).toEqual([])
+    expect(bare.header).toMatchObject({baseOffset: 0, lastOffsetDelta: 1, producerId: 7, producerEpoch: 0, baseSequence: 0})
+    expect(await readRecords(log)).toEqual([record(2, 'k1', 'c'), record(3, 'k2', 'd'), record(4, 'tail', 't')])
+
+    await log.close()
+    opened.splice(opened.indexOf(log), 1)
+    for (const name of await listFiles(logDir())) if (name.endsWith('.snapshot')) await unlink(join(logDir(), name))
+    const again = await buildLog([], {clock})
+    expect((await again.producerState()).get(7)?.batches.at(-1)).toEqual({firstSeq: 0, lastSeq: 1, firstOffset: 0, lastOffset: 1})
+
+    // Once the producer has written a later batch, the bare header has nothing left to keep.
+    await appendSegments(again, [[fromProducer7(2, ['k3', 'e'])], TAIL()], clock)
+    await again.compact(EAGER, clock.now)
+    expect(decodeRecordBatch((await again.read(0, 1 << 20)).batches[0]).header.baseOffset).toBe(2)
+    expect(await readRecords(again)).toEqual([record(2, 'k1', 'c'), record(3, 'k2', 'd'), record(4, 'tail', 't'), record(5, 'k3', 'e'), record(6, 'tail', 't')])
   })
 
   it('re-encodes a compressed batch with its own codec', async () => {

@@ -132,7 +132,7 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 /** A real RecordBatch v2 of keyed records (null value: a tombstone), via the client codec. */
 export function keyedBatch(
   records: Array<[key: string | null, value: string | null]>,
-  options: {timestamp?: number; compression?: Compression} = {},
+  options: {timestamp?: number; compression?: Compression; producer?: {id: number; baseSequence: number}} = {},
 ): Buffer {
   const timestamp = options.timestamp ?? 1_700_000_000_000
   return encodeRecordBatch({
@@ -142,6 +142,7 @@ export function keyedBatch(
       timestamp,
     })),
     compression: options.compression,
+    ...(options.producer && {producerId: options.producer.id, producerEpoch: 0, baseSequence: options.producer.baseSequence}),
   })
 }
 
