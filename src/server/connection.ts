@@ -59,6 +59,7 @@ export class Connection {
   private readonly inFlight: Slot[] = []
   private closed = false
   private draining = false
+  private writeScheduled = false
   private readonly idle: Array<() => void> = []
 
   constructor(
@@ -160,19 +161,41 @@ export class Connection {
         (response) => {
           slot.response = response
           slot.done = true
-          this.writeReady()
+          this.scheduleWrite()
         },
         (error: Error & {closeConnection?: boolean}) => {
           if (error?.closeConnection) this.logger.info(`${this.describe()}: closing, ${error.message}`)
           else this.logger.error(`${this.describe()}: request failed, closing: ${error?.stack ?? String(error)}`)
+          // The answers to earlier requests still go out first.
+          if (!this.closed) this.writeAnswers()
           this.socket.destroy()
         },
       )
   }
 
-  /** Writes every answer at the front of the queue that is ready: request order, always. */
+  /**
+   * Writes the ready answers once this turn of the event loop is done with its callbacks: the
+   * appends of one group commit resolve one by one, and answering each at once cost a send (and a
+   * wake-up of the client) per answer. A Java producer's acks=all 1 KB run: +3-8%, both orders.
+   */
+  private scheduleWrite(): void {
+    if (this.writeScheduled) return
+    this.writeScheduled = true
+    setImmediate(() => {
+      this.writeScheduled = false
+      this.writeReady()
+    })
+  }
+
+  /** Writes the ready answers, then reads on: a request slot has come free. */
   private writeReady(): void {
     if (this.closed) return
+    this.writeAnswers()
+    this.readFrames()
+  }
+
+  /** Writes every answer at the front of the queue that is ready: request order, always. */
+  private writeAnswers(): void {
     this.socket.cork()
     while (this.inFlight.length > 0 && this.inFlight[0].done) {
       const {response} = this.inFlight.shift()!
@@ -182,7 +205,6 @@ export class Connection {
     }
     this.socket.uncork()
     if (this.inFlight.length === 0) this.settleIdle()
-    this.readFrames()
   }
 
   private writeChunks(response: Buffer[]): void {
