@@ -7,26 +7,30 @@ import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
 import {UsageError} from '../src/cli/errors.js'
 import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
-import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
 import {printNote, printWarning} from '../src/cli/output.js'
 import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
+import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 import {ErrorCode, KafkaError} from '../src/protocol/errors.js'
 
 /** How long one Fetch may wait at the broker for new records (Kafka's fetch.max.wait.ms). */
 const MAX_WAIT_MS = 500
 
+const RENAMED_FLAGS = {'consumer-property': 'command-property', 'consumer.config': 'command-config', property: 'formatter-property'}
+
 export default class ConsoleConsumer extends KbusCommand {
   static override summary = 'Print records from a topic to stdout (kafka-console-consumer)'
   static override description =
     'Follows the topic until Ctrl-C, --max-messages or --timeout-ms, then prints "Processed a total of N messages" on stderr. ' +
     'Without --from-beginning only new records are printed. With --group it joins the consumer group as a member: the group shares the partitions, ' +
-    'offsets are committed every auto.commit.interval.ms and on exit, and a restart resumes where the group left off (--from-beginning then only applies to partitions without a committed offset). Formatter properties (--property) follow Kafka\'s DefaultMessageFormatter: ' +
-    'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal.'
+    'offsets are committed every auto.commit.interval.ms and on exit, and a restart resumes where the group left off (--from-beginning then only applies to partitions without a committed offset). Formatter properties (--formatter-property) follow Kafka\'s DefaultMessageFormatter: ' +
+    'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal. ' +
+    'Consumer configs come from --command-config and --command-property (Kafka 4.2\'s names; --consumer.config, --consumer-property ' +
+    'and --property still work, with a warning).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic orders --from-beginning',
-    '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --max-messages 10 --property print.key=true',
+    '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --max-messages 10 --formatter-property print.key=true',
     '<%= config.bin %> <%= command.id %> --topic orders --partition 0 --offset 42 --json',
     '<%= config.bin %> <%= command.id %> --topic orders --group billing --from-beginning',
   ]
@@ -39,18 +43,22 @@ export default class ConsoleConsumer extends KbusCommand {
     offset: Flags.string({summary: 'With --partition: earliest, latest (default) or an offset to start at.'}),
     'max-messages': Flags.integer({summary: 'Exit after printing this many records.', min: 0}),
     'timeout-ms': Flags.integer({summary: 'Exit when no record arrives for this long.', min: 0}),
-    property: Flags.string({summary: 'A formatter property, key=value (repeatable).', multiple: true}),
-    'formatter-config': Flags.string({summary: 'A properties file of formatter properties (--property wins).'}),
-    'consumer-property': Flags.string({summary: 'A consumer config, key=value (repeatable).', multiple: true}),
-    'consumer.config': Flags.string({summary: 'A consumer config properties file (--consumer-property wins).'}),
+    'formatter-property': Flags.string({summary: 'A formatter property, key=value (repeatable).', multiple: true}),
+    property: Flags.string({summary: '(Deprecated) A formatter property; use --formatter-property.', multiple: true, exclusive: ['formatter-property']}),
+    'formatter-config': Flags.string({summary: 'A properties file of formatter properties (--formatter-property wins).'}),
+    'command-property': Flags.string({summary: 'A consumer config, key=value (repeatable); wins over --command-config.', multiple: true}),
+    'consumer-property': Flags.string({summary: '(Deprecated) A consumer config; use --command-property.', multiple: true, exclusive: ['command-property']}),
+    'consumer.config': Flags.string({summary: '(Deprecated) A consumer config properties file; use --command-config.', exclusive: ['command-config']}),
     'isolation-level': Flags.option({options: ['read_uncommitted', 'read_committed'] as const, summary: 'Which records to read (default read_uncommitted).'})(),
     json: Flags.boolean({summary: 'Print each record as a JSON line (base64 for bytes that are not UTF-8).'}),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(ConsoleConsumer)
-    const consumerFile = flags['consumer.config'] ? await readPropertiesFile(flags['consumer.config'], 'consumer config') : new Map()
-    const properties = new Map([...consumerFile, ...parseKeyValueArgs(flags['consumer-property'], '--consumer-property')])
+    warnRenamedFlags(flags, RENAMED_FLAGS)
+    const configFile = flags['consumer.config'] ?? flags['command-config']
+    const consumerFile = configFile ? await readPropertiesFile(configFile, 'consumer config') : new Map()
+    const properties = new Map([...consumerFile, ...renamedKeyValues(flags, 'consumer-property', 'command-property')])
     const start = startOffset(flags, properties.get('auto.offset.reset'))
     const groupId = groupIdOf(flags.group, properties)
     if (groupId !== undefined && flags.partition !== undefined)
@@ -133,10 +141,10 @@ export default class ConsoleConsumer extends KbusCommand {
     }
   }
 
-  private async formatter(flags: {json: boolean; property?: string[]; 'formatter-config'?: string}): Promise<RecordFormatter> {
+  private async formatter(flags: {json: boolean; property?: string[]; 'formatter-property'?: string[]; 'formatter-config'?: string}): Promise<RecordFormatter> {
     if (flags.json) return jsonLinesFormatter()
     const file = flags['formatter-config'] ? await readPropertiesFile(flags['formatter-config'], 'formatter config') : new Map()
-    return textFormatter(new Map([...file, ...parseKeyValueArgs(flags.property, '--property')]))
+    return textFormatter(new Map([...file, ...renamedKeyValues(flags, 'property', 'formatter-property')]))
   }
 }
 

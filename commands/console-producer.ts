@@ -3,22 +3,26 @@ import {ProduceError, Producer} from '../src/client/producer.js'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
 import {CliError} from '../src/cli/errors.js'
-import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
 import {LineMessageReader, LineSplitter} from '../src/cli/line-reader.js'
 import {mergeProducerProperties, producerOptions} from '../src/cli/producer-config.js'
+import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 import {ErrorCode} from '../src/protocol/errors.js'
+
+const RENAMED_FLAGS = {'producer-property': 'command-property', 'producer.config': 'command-config', property: 'reader-property'}
 
 export default class ConsoleProducer extends KbusCommand {
   static override summary = 'Send lines from stdin to a topic, one record per line (kafka-console-producer)'
   static override description =
     'Reads stdin until end of input (Ctrl-D) and exits 0 only when every record was acknowledged. ' +
-    'On a terminal each line is prompted with `>`. Reader properties (--property) follow Kafka\'s LineMessageReader: ' +
-    'parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error.'
+    'On a terminal each line is prompted with `>`. Reader properties (--reader-property) follow Kafka\'s LineMessageReader: ' +
+    'parse.key, key.separator, parse.headers, headers.delimiter, headers.separator, headers.key.separator, null.marker, ignore.error. ' +
+    'Producer configs come from --command-config and --command-property (Kafka 4.2\'s names; --producer.config, --producer-property ' +
+    'and --property still work, with a warning).'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic orders',
-    "printf 'k1:v1\\nk2:v2\\n' | <%= config.bin %> <%= command.id %> --topic orders --property parse.key=true --property key.separator=:",
+    "printf 'k1:v1\\nk2:v2\\n' | <%= config.bin %> <%= command.id %> --topic orders --reader-property parse.key=true --reader-property key.separator=:",
     '<%= config.bin %> <%= command.id %> --topic orders --bootstrap-server kafka:9092 --request-required-acks 1 < events.txt',
   ]
 
@@ -26,10 +30,12 @@ export default class ConsoleProducer extends KbusCommand {
 
   static override flags = {
     topic: Flags.string({char: 't', summary: 'The topic to produce to.', required: true}),
-    property: Flags.string({summary: 'A line reader property, key=value (repeatable).', multiple: true}),
-    'reader-config': Flags.string({summary: 'A properties file of line reader properties (--property wins).'}),
-    'producer-property': Flags.string({summary: 'A producer config, key=value (repeatable).', multiple: true}),
-    'producer.config': Flags.string({summary: 'A producer config properties file (--producer-property wins).'}),
+    'reader-property': Flags.string({summary: 'A line reader property, key=value (repeatable).', multiple: true}),
+    property: Flags.string({summary: '(Deprecated) A line reader property; use --reader-property.', multiple: true, exclusive: ['reader-property']}),
+    'reader-config': Flags.string({summary: 'A properties file of line reader properties (--reader-property wins).'}),
+    'command-property': Flags.string({summary: 'A producer config, key=value (repeatable); wins over --command-config.', multiple: true}),
+    'producer-property': Flags.string({summary: '(Deprecated) A producer config; use --command-property.', multiple: true, exclusive: ['command-property']}),
+    'producer.config': Flags.string({summary: '(Deprecated) A producer config properties file; use --command-config.', exclusive: ['command-config']}),
     'request-required-acks': Flags.string({summary: 'acks: -1/all (default), 1 or 0.'}),
     'compression-codec': Flags.string({summary: 'none (default), gzip, snappy, lz4 or zstd; given without a value it means gzip.'}),
     'batch-size': Flags.integer({summary: 'batch.size in bytes (default 16384).', min: 0}),
@@ -44,13 +50,13 @@ export default class ConsoleProducer extends KbusCommand {
 
   async run(): Promise<{topic: string; records: number}> {
     const {flags} = await this.parse(ConsoleProducer, withCodecDefault(this.argv))
-    const fileProperties = flags['producer.config'] ? await readPropertiesFile(flags['producer.config'], 'producer config') : new Map()
-    const properties = mergeProducerProperties(
-      new Map([...fileProperties, ...parseKeyValueArgs(flags['producer-property'], '--producer-property')]),
-      shortcuts(flags),
-    )
+    warnRenamedFlags(flags, RENAMED_FLAGS)
+    const configFile = flags['producer.config'] ?? flags['command-config']
+    const fileProperties = configFile ? await readPropertiesFile(configFile, 'producer config') : new Map()
+    const commandProperties = renamedKeyValues(flags, 'producer-property', 'command-property')
+    const properties = mergeProducerProperties(new Map([...fileProperties, ...commandProperties]), shortcuts(flags))
     const readerFile = flags['reader-config'] ? await readPropertiesFile(flags['reader-config'], 'reader config') : new Map()
-    const reader = new LineMessageReader(new Map([...readerFile, ...parseKeyValueArgs(flags.property, '--property')]))
+    const reader = new LineMessageReader(new Map([...readerFile, ...renamedKeyValues(flags, 'property', 'reader-property')]))
     const options = producerOptions(properties)
 
     const cluster = openCluster(await this.brokerTarget(flags), {

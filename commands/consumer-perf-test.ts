@@ -4,6 +4,7 @@ import {GroupConsumer} from '../src/client/group-consumer.js'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
 import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
+import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
 import {integerProperty} from '../src/cli/numeric-property.js'
 import {printWarning} from '../src/cli/output.js'
 import {ConsumerPerfRun, RebalanceTimer, type RecordSource} from '../src/cli/perf-consumer.js'
@@ -23,7 +24,7 @@ export default class ConsumerPerfTest extends KbusCommand {
     'one summary row: MB (1024×1024 bytes of keys and values) and messages consumed, per second overall and over the fetch time ' +
     '(the run minus rebalance.time.ms). It stops early, with a warning, when no record arrives for --timeout ms. ' +
     'Without --group it reads every partition directly (rebalance.time.ms is 0); with --group it joins that consumer group. ' +
-    '--messages is the older name of --num-records, still accepted with a warning as Kafka 4 does.'
+    '--messages is the older name of --num-records, and --consumer.config of --command-config, still accepted with a warning as Kafka 4 does.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic perf --num-records 1000000',
@@ -45,7 +46,8 @@ export default class ConsumerPerfTest extends KbusCommand {
     'from-latest': Flags.boolean({summary: 'Without a committed offset, start at the end of the log instead of the beginning.'}),
     timeout: Flags.integer({summary: 'Stop when no record arrives for this many ms.', default: 10_000, min: 0}),
     'fetch-size': Flags.integer({summary: 'Bytes to fetch per partition in one request (max.partition.fetch.bytes).', default: 1_048_576, min: 1}),
-    'consumer.config': Flags.string({summary: 'A consumer config properties file.'}),
+    'command-property': Flags.string({summary: 'Consumer configs as key=value pairs (repeatable); they win over --command-config.', multiple: true}),
+    'consumer.config': Flags.string({summary: '(Deprecated) A consumer config properties file; use --command-config.', exclusive: ['command-config']}),
     'show-detailed-stats': Flags.boolean({summary: 'Print a row every --reporting-interval instead of the summary row.'}),
     'reporting-interval': Flags.integer({summary: 'Milliseconds between --show-detailed-stats rows.', default: 5_000, min: 1}),
     'date-format': Flags.string({summary: `Java SimpleDateFormat pattern for the time columns (default ${DEFAULT_DATE_FORMAT}).`}),
@@ -56,10 +58,13 @@ export default class ConsumerPerfTest extends KbusCommand {
     const {flags} = await this.parse(ConsumerPerfTest)
     const json = this.jsonEnabled()
     if (flags.messages !== undefined) printWarning('--messages is deprecated. Use --num-records instead.')
+    if (flags['consumer.config'] !== undefined) printWarning('--consumer.config is deprecated. Use --command-config instead.')
     // exactlyOne guarantees one of the two is set.
     const wanted = (flags['num-records'] ?? flags.messages)!
     const formatDate = dateFormatter(flags['date-format'] ?? DEFAULT_DATE_FORMAT)
-    const properties = flags['consumer.config'] ? await readPropertiesFile(flags['consumer.config'], 'consumer config') : new Map<string, string>()
+    const configFile = flags['consumer.config'] ?? flags['command-config']
+    const fileProperties = configFile ? await readPropertiesFile(configFile, 'consumer config') : new Map<string, string>()
+    const properties = new Map([...fileProperties, ...parseKeyValueArgs(flags['command-property'], '--command-property')])
     const groupId = groupIdOf(flags.group, properties)
     const group = groupId === undefined ? undefined : groupOptions(groupId, [flags.topic], properties)
     const detailed = flags['show-detailed-stats']

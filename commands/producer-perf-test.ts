@@ -3,7 +3,6 @@ import {Flags} from '@oclif/core'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
 import {CliError, UsageError} from '../src/cli/errors.js'
-import {parseKeyValueArgs} from '../src/cli/key-value-args.js'
 import {formatMetrics} from '../src/cli/perf-metrics.js'
 import {
   monotonicPayloads,
@@ -17,9 +16,12 @@ import {ProducerPerfRun} from '../src/cli/perf-producer.js'
 import {startLiveStatus} from '../src/cli/perf-progress.js'
 import {formatProducerSummary, formatProducerWindow, type ProducerSummary} from '../src/cli/perf-stats.js'
 import {producerOptions} from '../src/cli/producer-config.js'
+import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 
 const CLIENT_ID = 'perf-producer-client'
+
+const RENAMED_FLAGS = {'producer-props': 'command-property', 'producer.config': 'command-config'}
 
 export default class ProducerPerfTest extends KbusCommand {
   static override summary = 'Measure producer throughput and latency (kafka-producer-perf-test)'
@@ -27,13 +29,14 @@ export default class ProducerPerfTest extends KbusCommand {
     'Sends --num-records records of --record-size random bytes (or payloads from --payload-file) as fast as --throughput allows, ' +
     'printing Kafka\'s progress line every 5 seconds and its summary line at the end: records/sec, MB/sec (1024×1024 bytes) and ' +
     'per-record latency from send to acknowledgement in whole milliseconds, with the 50th, 95th, 99th and 99.9th percentiles. ' +
-    'Producer configs (acks, linger.ms, batch.size, compression.type, …) come from --producer-props and --producer.config; ' +
+    'Producer configs (acks, linger.ms, batch.size, compression.type, …) come from --command-property and --command-config ' +
+    '(Kafka 4.2\'s names; --producer-props and --producer.config still work, with a warning); ' +
     'without bootstrap.servers or --bootstrap-server it measures the local kbus broker.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic perf --num-records 1000000 --record-size 100 --throughput -1',
-    '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --record-size 1024 --throughput 10000 --producer-props acks=1 linger.ms=10',
-    '<%= config.bin %> <%= command.id %> --topic perf --num-records 50000 --payload-file events.txt --throughput -1 --producer-props bootstrap.servers=kafka:9092',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --record-size 1024 --throughput 10000 --command-property acks=1 linger.ms=10',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 50000 --payload-file events.txt --throughput -1 --command-property bootstrap.servers=kafka:9092',
   ]
 
   static override enableJsonFlag = true
@@ -46,8 +49,9 @@ export default class ProducerPerfTest extends KbusCommand {
     'payload-delimiter': Flags.string({summary: 'What separates the payloads in --payload-file (default: a newline, written \\n).'}),
     'payload-monotonic': Flags.boolean({summary: 'Send the record number (0, 1, 2, …) as the payload.'}),
     throughput: Flags.string({summary: 'Send at most this many records per second on average; -1 for no limit.', required: true}),
-    'producer-props': Flags.string({summary: 'Producer configs as key=value pairs, several after one flag (they win over --producer.config).', multiple: true}),
-    'producer.config': Flags.string({summary: 'A producer config properties file.'}),
+    'command-property': Flags.string({summary: 'Producer configs as key=value pairs, several after one flag (they win over --command-config).', multiple: true}),
+    'producer-props': Flags.string({summary: '(Deprecated) Producer configs as key=value pairs; use --command-property.', multiple: true, exclusive: ['command-property']}),
+    'producer.config': Flags.string({summary: '(Deprecated) A producer config properties file; use --command-config.', exclusive: ['command-config']}),
     'print-metrics': Flags.boolean({summary: 'Print the producer metrics kbus measures at the end, in Kafka\'s layout.'}),
   }
 
@@ -55,8 +59,10 @@ export default class ProducerPerfTest extends KbusCommand {
     const {flags} = await this.parse(ProducerPerfTest)
     const json = this.jsonEnabled()
     const throughput = throughputOf(flags.throughput)
-    const fileProperties = flags['producer.config'] ? await readPropertiesFile(flags['producer.config'], 'producer config') : new Map()
-    const properties = new Map([...fileProperties, ...parseKeyValueArgs(flags['producer-props'], '--producer-props')])
+    warnRenamedFlags(flags, RENAMED_FLAGS)
+    const configFile = flags['producer.config'] ?? flags['command-config']
+    const fileProperties = configFile ? await readPropertiesFile(configFile, 'producer config') : new Map()
+    const properties = new Map([...fileProperties, ...renamedKeyValues(flags, 'producer-props', 'command-property')])
     const options = producerOptions(properties)
     // Data on stdout; under --json the only data is the final object.
     const dataStream = json ? 'stderr' : 'stdout'

@@ -1,7 +1,7 @@
 /**
- * The console consumer's group settings from Kafka's consumer config names (--consumer-property
- * and --consumer.config), checked with Kafka's wording: group.id agreeing with --group, the
- * assignor list, the timeouts a member runs by.
+ * The console consumer's group settings from Kafka's consumer config names (--command-property
+ * and --command-config, or their old names), checked with Kafka's wording: group.id agreeing
+ * with --group, the assignor list, the timeouts a member runs by.
  */
 import {assignorByName, DEFAULT_ASSIGNORS, knownAssignorNames} from '../client/assignors.js'
 import type {GroupConsumerOptions} from '../client/group-consumer.js'

@@ -2,6 +2,8 @@
  * console-producer and console-consumer against a real daemon: what a user sees on stdout,
  * stderr and in the exit code, including the failures.
  */
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
 import {execa} from 'execa'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {BIN, cliEnv, type Daemon, kbus, startDaemon, waitFor} from './helpers/index.js'
@@ -145,13 +147,34 @@ describe('console-producer', () => {
 
   it('names the line that does not match the reader format, after sending the lines before it', async () => {
     const produced = await run(
-      ['console-producer', '--topic', 'parsed', '--property', 'parse.key=true', '--property', 'key.separator=:'],
+      ['console-producer', '--topic', 'parsed', '--reader-property', 'parse.key=true', '--reader-property', 'key.separator=:'],
       'k1:v1\nnot-a-pair\nk3:v3\n',
     )
     expect(produced.exitCode).toBe(1)
     expect(produced.stderr).toBe("Error: No key separator found on line number 2: 'not-a-pair'\n")
     const consumed = await run(['console-consumer', '--topic', 'parsed', '--from-beginning', '--timeout-ms', '500'])
     expect(consumed.stdout).toBe('v1\n')
+  })
+
+  it('takes Kafka 4.2\'s flag names, the old ones with Kafka\'s warning, but never an old one with its new one', async () => {
+    const configFile = join(daemon.home, 'consumer.properties')
+    await writeFile(configFile, 'group.id=from-command-config\n')
+    const produced = await run(['console-producer', '--topic', 'renamed', '--reader-property', 'parse.key=true', '--command-property', 'linger.ms=0'], 'k\tv\n')
+    expect(produced).toMatchObject({exitCode: 0, stderr: ''})
+
+    const current = ['console-consumer', '--topic', 'renamed', '--from-beginning', '--max-messages', '1']
+    const consumed = await run([...current, '--formatter-property', 'print.key=true', '--command-config', configFile])
+    expect(consumed).toMatchObject({exitCode: 0, stdout: 'k\tv\n', stderr: 'Processed a total of 1 messages\n'})
+    expect((await run(['consumer-groups', '--list'])).stdout.split('\n')).toContain('from-command-config')
+
+    const old = await run([...current, '--property', 'print.key=true', '--consumer-property', 'client.id=old-names'])
+    expect(old.stdout).toBe('k\tv\n')
+    expect(old.stderr).toContain('Warning: --property is deprecated and will be removed in a future version. Use --formatter-property instead.\n')
+    expect(old.stderr).toContain('Warning: --consumer-property is deprecated and will be removed in a future version. Use --command-property instead.\n')
+
+    const both = await run([...current, '--property', 'print.key=true', '--formatter-property', 'print.key=true'])
+    expect(both.exitCode).toBe(2)
+    expect(both.stderr).toMatch(/--property|--formatter-property/)
   })
 
   it('says plainly when no broker is running', async () => {

@@ -61,16 +61,24 @@ describe('producer-perf-test', () => {
     expect(total).toBe(3000)
   })
 
-  it('honours --producer-props (several pairs after one flag) and --throughput, and prints the metrics', async () => {
+  it('honours --command-property (several pairs after one flag) and --throughput, and prints the metrics', async () => {
     const result = await run([
       'producer-perf-test', '--topic', 'perf-props', '--num-records', '200', '--record-size', '10', '--throughput', '1000',
-      '--producer-props', 'acks=1', 'linger.ms=0', 'compression.type=gzip', '--print-metrics',
+      '--command-property', 'acks=1', 'linger.ms=0', 'compression.type=gzip', '--print-metrics',
     ])
     expect(result.exitCode).toBe(0)
+    expect(result.stderr).toBe('')
     const output = lines(result.stdout)
     expect(output[0]).toMatch(PRODUCER_SUMMARY)
     expect(output[1]).toMatch(/^Metric Name\s+Value$/)
     expect(output).toContain('producer-metrics:record-send-total:{client-id=perf-producer-client}  : 200.000')
+  })
+
+  it('still takes --producer-props, Kafka\'s older name, with Kafka\'s warning', async () => {
+    const result = await run(['producer-perf-test', '--topic', 'perf-old', '--num-records', '10', '--record-size', '10', '--throughput', '-1', '--producer-props', 'acks=1'])
+    expect(result.exitCode).toBe(0)
+    expect(lines(result.stdout)[0]).toMatch(PRODUCER_SUMMARY)
+    expect(result.stderr).toBe('Warning: --producer-props is deprecated and will be removed in a future version. Use --command-property instead.\n')
   })
 
   it('gives the final numbers as one JSON object with --json', async () => {
@@ -99,7 +107,8 @@ describe('producer-perf-test', () => {
     expectUsageError(await run([...base, '--record-size', '10']), /Missing required flag topic/)
     expectUsageError(await run([...base, '--topic', 't']), /One of --record-size, --payload-file or --payload-monotonic is required/)
     expectUsageError(await run([...base, '--topic', 't', '--record-size', '10', '--payload-monotonic']), /cannot be used together/)
-    expectUsageError(await run([...base, '--topic', 't', '--record-size', '10', '--producer-props', 'acks=2']), /Invalid value 2 for configuration acks/)
+    expectUsageError(await run([...base, '--topic', 't', '--record-size', '10', '--command-property', 'acks=2']), /Invalid value 2 for configuration acks/)
+    expectUsageError(await run([...base, '--topic', 't', '--record-size', '10', '--command-property', 'acks=1', '--producer-props', 'acks=1']), /--producer-props|--command-property/)
     expectUsageError(await run(['producer-perf-test', '--topic', 't', '--num-records', '10', '--record-size', '10', '--throughput', 'fast']), /Invalid --throughput 'fast'/)
   })
 })
