@@ -53,12 +53,21 @@ export default class ProducerPerfTest extends KbusCommand {
     'producer-props': Flags.string({summary: '(Deprecated) Producer configs as key=value pairs; use --command-property.', multiple: true, exclusive: ['command-property']}),
     'producer.config': Flags.string({summary: '(Deprecated) A producer config properties file; use --command-config.', exclusive: ['command-config']}),
     'print-metrics': Flags.boolean({summary: 'Print the producer metrics kbus measures at the end, in Kafka\'s layout.'}),
+    'warmup-records': Flags.integer({
+      summary: 'Leave the first N records out of a second, steady-state summary line printed after the usual one.',
+      default: 0,
+      min: 0,
+    }),
+    'reporting-interval': Flags.integer({summary: 'Milliseconds between progress lines.', default: 5_000, min: 1}),
   }
 
-  async run(): Promise<ProducerSummary> {
+  async run(): Promise<ProducerSummary & {steadyState?: ProducerSummary}> {
     const {flags} = await this.parse(ProducerPerfTest)
     const json = this.jsonEnabled()
     const throughput = throughputOf(flags.throughput)
+    const warmupRecords = flags['warmup-records']
+    if (warmupRecords >= flags['num-records'])
+      throw new UsageError('The value for --warmup-records must be strictly fewer than the number of records in the test, --num-records.')
     warnRenamedFlags(flags, RENAMED_FLAGS)
     const configFile = flags['producer.config'] ?? flags['command-config']
     const fileProperties = configFile ? await readPropertiesFile(configFile, 'producer config') : new Map()
@@ -71,12 +80,17 @@ export default class ProducerPerfTest extends KbusCommand {
     const clientId = properties.get('client.id') ?? CLIENT_ID
     const cluster = openCluster(await this.brokerTarget(flags), {clientId, version: this.config.version, properties})
     const status = await startLiveStatus(`Producing to ${flags.topic}…`)
+    if (warmupRecords > 0)
+      status.print(dataStream, `Warmup first ${warmupRecords} records. Steady state results will print after the complete test summary.`)
     const perf = new ProducerPerfRun(cluster, options, {
       topic: flags.topic,
       numRecords: flags['num-records'],
       payload,
       throughput,
+      warmupRecords,
+      reportingIntervalMs: flags['reporting-interval'],
       onWindow: (window) => status.print(dataStream, formatProducerWindow(window)),
+      onSteadyState: () => status.print(dataStream, 'In steady state.'),
     })
     const ticker = setInterval(() => {
       const {sent, acknowledged} = perf.progress
@@ -93,16 +107,17 @@ export default class ProducerPerfTest extends KbusCommand {
       status.stop()
       await cluster.close()
     }
-    const {summary, failure} = result
+    const {summary, steadyState, failure} = result
     if (!json) {
       process.stdout.write(`${formatProducerSummary(summary)}\n`)
+      if (steadyState) process.stdout.write(`${formatProducerSummary(steadyState, 'steady state records')}\n`)
       if (flags['print-metrics']) process.stdout.write(`${formatMetrics(producerMetrics(clientId, summary, failure?.failedRecords ?? 0))}\n`)
     }
     if (failure)
       throw new CliError(
         `${failure.failedRecords} of ${result.sent} records could not be delivered to topic '${flags.topic}': ${failure.firstError.message}`,
       )
-    return summary
+    return steadyState ? {...summary, steadyState} : summary
   }
 
   private async payloadSource(

@@ -20,11 +20,18 @@ export interface ProducerPerfPlan {
   payload: PayloadSource
   /** Records per second; below zero, no limit. */
   throughput: number
+  /** --warmup-records: the first records sent, left out of the steady-state figures. */
+  warmupRecords: number
+  reportingIntervalMs: number
   onWindow: (window: ProducerWindow) => void
+  /** The warmup is over: from here the progress lines count steady-state records only. */
+  onSteadyState: () => void
 }
 
 export interface ProducerPerfResult {
   summary: ProducerSummary
+  /** The records sent after the warmup, when there was one. */
+  steadyState?: ProducerSummary
   sent: number
   /** Set when some records were not delivered. */
   failure?: ProduceError
@@ -34,6 +41,7 @@ export class ProducerPerfRun {
   private stopped = false
   private sent = 0
   private stats: ProducerPerfStats | undefined
+  private steady: {stats: ProducerPerfStats; sentFrom: number} | undefined
 
   constructor(
     private readonly cluster: Cluster,
@@ -56,9 +64,10 @@ export class ProducerPerfRun {
     const producer = new Producer(this.cluster, {...this.options, onAcknowledged: (records) => this.acknowledged(records)})
     await producer.prepare(topic)
     const start = Date.now()
-    this.stats = new ProducerPerfStats(numRecords, start, this.plan.onWindow)
+    this.stats = new ProducerPerfStats(numRecords, start, this.plan.onWindow, this.plan.reportingIntervalMs)
     const throttle = new Throttle(this.plan.throughput, start)
     for (let index = 0; index < numRecords && !this.stopped; index++) {
+      if (index === this.plan.warmupRecords && index > 0) this.enterSteadyState(numRecords - index)
       if (!throttle.unlimited) {
         const wait = throttle.delayBefore(index, Date.now())
         if (wait > 0) await sleep(wait)
@@ -75,13 +84,34 @@ export class ProducerPerfRun {
       if (!(error instanceof ProduceError)) throw error
       failure = error
     }
-    return {summary: this.stats.summary(Date.now()), sent: this.sent, failure}
+    const end = Date.now()
+    return {summary: this.stats.summary(end), steadyState: this.steady?.stats.summary(end), sent: this.sent, failure}
+  }
+
+  /**
+   * Kafka's ProducerPerformance switches to a second set of figures here. A record belongs to
+   * them by its CreateTime, which the producer stamps at send: the switch waits for the clock's
+   * next millisecond, so no warmup record shares a timestamp with a steady-state one.
+   */
+  private enterSteadyState(records: number): void {
+    const switchedAt = Date.now()
+    let sentFrom = switchedAt
+    while (sentFrom === switchedAt) sentFrom = Date.now()
+    this.stats?.stopPrintingWindows()
+    this.steady = {stats: new ProducerPerfStats(records, sentFrom, this.plan.onWindow, this.plan.reportingIntervalMs), sentFrom}
+    this.plan.onSteadyState()
   }
 
   private acknowledged(records: ReadonlyArray<{timestamp: number; value: Buffer | null}>): void {
     const stats = this.stats
     if (!stats) return
     const now = Date.now()
-    for (const record of records) stats.record(now - record.timestamp, record.value?.length ?? 0, now)
+    const steady = this.steady
+    for (const record of records) {
+      const latency = now - record.timestamp
+      const bytes = record.value?.length ?? 0
+      stats.record(latency, bytes, now)
+      if (steady && record.timestamp >= steady.sentFrom) steady.stats.record(latency, bytes, now)
+    }
   }
 }

@@ -45,6 +45,9 @@ export class ProducerPerfStats {
   private windowTotalLatency = 0
   private windowMaxLatency = 0
 
+  /** Off once the steady-state stats of --warmup-records take over the progress lines. */
+  private printingWindows = true
+
   constructor(
     numRecords: number,
     private readonly start: number,
@@ -73,13 +76,18 @@ export class ProducerPerfStats {
     if (this.iteration % this.sampling === 0 && this.sampled < this.samples.length) this.samples[this.sampled++] = latencyMs
     this.iteration++
     if (now - this.windowStart >= this.reportingIntervalMs) {
-      this.onWindow(rates(this.windowCount, this.windowBytes, this.windowTotalLatency, this.windowMaxLatency, now - this.windowStart))
+      if (this.printingWindows)
+        this.onWindow(rates(this.windowCount, this.windowBytes, this.windowTotalLatency, this.windowMaxLatency, now - this.windowStart))
       this.windowStart = now
       this.windowCount = 0
       this.windowBytes = 0
       this.windowTotalLatency = 0
       this.windowMaxLatency = 0
     }
+  }
+
+  stopPrintingWindows(): void {
+    this.printingWindows = false
   }
 
   summary(now: number): ProducerSummary {
@@ -110,11 +118,15 @@ export function formatProducerWindow(window: ProducerWindow): string {
   )
 }
 
-/** Kafka's final line: the window's fields at two decimals, then the four percentiles in whole ms. */
-export function formatProducerSummary(summary: ProducerSummary): string {
+/**
+ * Kafka's final line: records/sec as Java's %f (six decimals, as Kafka 4.3.1 prints it), the other
+ * fields at two, then the four percentiles in whole ms. With --warmup-records the steady-state
+ * line says `steady state records sent`.
+ */
+export function formatProducerSummary(summary: ProducerSummary, what = 'records'): string {
   const {p50, p95, p99, p999} = summary.latencyPercentilesMs
   return (
-    `${summary.records} records sent, ${summary.recordsPerSec.toFixed(1)} records/sec (${summary.mbPerSec.toFixed(2)} MB/sec), ` +
+    `${summary.records} ${what} sent, ${summary.recordsPerSec.toFixed(6)} records/sec (${summary.mbPerSec.toFixed(2)} MB/sec), ` +
     `${summary.avgLatencyMs.toFixed(2)} ms avg latency, ${summary.maxLatencyMs.toFixed(2)} ms max latency, ` +
     `${p50} ms 50th, ${p95} ms 95th, ${p99} ms 99th, ${p999} ms 99.9th.`
   )

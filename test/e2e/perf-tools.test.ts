@@ -74,6 +74,24 @@ describe('producer-perf-test', () => {
     expect(output).toContain('producer-metrics:record-send-total:{client-id=perf-producer-client}  : 200.000')
   })
 
+  it('with --warmup-records, prints a second summary of the records sent after the warmup, as Kafka 4.1+ does', async () => {
+    const result = await run([
+      'producer-perf-test', '--topic', 'perf-warmup', '--num-records', '300', '--record-size', '10', '--throughput', '-1',
+      '--warmup-records', '100', '--reporting-interval', '1',
+    ])
+    expect(result.exitCode).toBe(0)
+    const output = lines(result.stdout)
+    expect(output[0]).toBe('Warmup first 100 records. Steady state results will print after the complete test summary.')
+    expect(output).toContain('In steady state.')
+    expect(output.at(-2)).toMatch(PRODUCER_SUMMARY)
+    expect(output.at(-2)).toMatch(/^300 records sent, \d+\.\d{6} records\/sec/)
+    expect(output.at(-1)).toMatch(/^200 steady state records sent, \d+\.\d{6} records\/sec \(.* ms 99\.9th\.$/)
+    expectUsageError(
+      await run(['producer-perf-test', '--topic', 't', '--num-records', '10', '--record-size', '10', '--throughput', '-1', '--warmup-records', '10']),
+      /--warmup-records must be strictly fewer than the number of records in the test/,
+    )
+  })
+
   it('still takes --producer-props, Kafka\'s older name, with Kafka\'s warning', async () => {
     const result = await run(['producer-perf-test', '--topic', 'perf-old', '--num-records', '10', '--record-size', '10', '--throughput', '-1', '--producer-props', 'acks=1'])
     expect(result.exitCode).toBe(0)

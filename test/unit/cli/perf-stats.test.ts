@@ -75,7 +75,7 @@ describe("producer-perf-test's lines", () => {
       latencyPercentilesMs: {p50: 2, p95: 8, p99: 12, p999: 20},
     })
     expect(line).toBe(
-      '100000 records sent, 49975.0 records/sec (4.77 MB/sec), 3.21 ms avg latency, 245.00 ms max latency, 2 ms 50th, 8 ms 95th, 12 ms 99th, 20 ms 99.9th.',
+      '100000 records sent, 49975.000000 records/sec (4.77 MB/sec), 3.21 ms avg latency, 245.00 ms max latency, 2 ms 50th, 8 ms 95th, 12 ms 99th, 20 ms 99.9th.',
     )
   })
 })
