@@ -5,7 +5,7 @@ import {GroupConsumer} from '../src/client/group-consumer.js'
 import type {ConsumedRecord} from '../src/client/types.js'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
-import {UsageError} from '../src/cli/errors.js'
+import {CliError, UsageError} from '../src/cli/errors.js'
 import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
 import {printNote, printWarning} from '../src/cli/output.js'
 import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
@@ -22,7 +22,8 @@ export default class ConsoleConsumer extends KbusCommand {
   static override summary = 'Print records from a topic to stdout (kafka-console-consumer)'
   static override description =
     'Follows the topic until Ctrl-C, --max-messages or --timeout-ms, then prints "Processed a total of N messages" on stderr. ' +
-    'Without --from-beginning only new records are printed. With --group it joins the consumer group as a member: the group shares the partitions, ' +
+    'Without --from-beginning only new records are printed. --include reads every topic whose name matches a regular expression instead ' +
+    'of one --topic (the topics that match when it starts; Kafka\'s consumer also picks up topics created later). With --group it joins the consumer group as a member: the group shares the partitions, ' +
     'offsets are committed every auto.commit.interval.ms and on exit, and a restart resumes where the group left off (--from-beginning then only applies to partitions without a committed offset). Formatter properties (--formatter-property) follow Kafka\'s DefaultMessageFormatter: ' +
     'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal. ' +
     'Consumer configs come from --command-config and --command-property (Kafka 4.2\'s names; --consumer.config, --consumer-property ' +
@@ -33,10 +34,15 @@ export default class ConsoleConsumer extends KbusCommand {
     '<%= config.bin %> <%= command.id %> --topic orders --from-beginning --max-messages 10 --formatter-property print.key=true',
     '<%= config.bin %> <%= command.id %> --topic orders --partition 0 --offset 42 --json',
     '<%= config.bin %> <%= command.id %> --topic orders --group billing --from-beginning',
+    "<%= config.bin %> <%= command.id %> --include 'orders-.*' --from-beginning",
   ]
 
   static override flags = {
-    topic: Flags.string({char: 't', summary: 'The topic to read.', required: true}),
+    topic: Flags.string({char: 't', summary: 'The topic to read.', exactlyOne: ['topic', 'include']}),
+    include: Flags.string({
+      summary: 'Read every topic whose whole name matches this regular expression (internal topics aside), as matched when it starts.',
+      exactlyOne: ['topic', 'include'],
+    }),
     'from-beginning': Flags.boolean({summary: 'Start at the earliest record instead of only new ones.'}),
     group: Flags.string({summary: 'Join this consumer group: share the partitions with its other members and commit offsets.'}),
     partition: Flags.integer({summary: 'Read only this partition.', min: 0}),
@@ -63,7 +69,10 @@ export default class ConsoleConsumer extends KbusCommand {
     const groupId = groupIdOf(flags.group, properties)
     if (groupId !== undefined && flags.partition !== undefined)
       throw new UsageError('Options group and partition cannot be specified together.')
-    const group = groupId === undefined ? undefined : groupOptions(groupId, [flags.topic], properties)
+    if (flags.include !== undefined && flags.partition !== undefined) throw new UsageError('The topic is required when partition is specified.')
+    const include = flags.include === undefined ? undefined : topicPattern(flags.include)
+    // Checked before connecting; the topics themselves are known once the metadata is.
+    const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
     const formatter = await this.formatter(flags)
     const isolation = flags['isolation-level'] ?? properties.get('isolation.level') ?? 'read_uncommitted'
 
@@ -87,8 +96,10 @@ export default class ConsoleConsumer extends KbusCommand {
     process.once('SIGTERM', stop)
     try {
       const autoCreate = properties.get('allow.auto.create.topics')?.trim().toLowerCase() !== 'false'
-      const topic = await cluster.topic(flags.topic, {autoCreate})
-      const partitions = topic.partitions.map((p) => p.partition)
+      const topics = include ? (await cluster.refresh(null)).filter((each) => !each.isInternal && include.test(each.name)) : [await cluster.topic(flags.topic!, {autoCreate})]
+      if (topics.length === 0)
+        throw new CliError(`No topic matches --include '${flags.include}'.`, {hint: 'List the topics with `kbus topics --list`, or create one first.'})
+      const partitions = topics[0].partitions.map((p) => p.partition)
       if (flags.partition !== undefined && !partitions.includes(flags.partition))
         throw new KafkaError(
           ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
@@ -101,13 +112,16 @@ export default class ConsoleConsumer extends KbusCommand {
       }
       let poll: () => Promise<ConsumedRecord[]>
       if (group) {
-        const consumer = new GroupConsumer(cluster, {...group, fetch: fetchOptions, warn: printWarning})
+        const consumer = new GroupConsumer(cluster, {...group, topics: topics.map((each) => each.name), fetch: fetchOptions, warn: printWarning})
         groupConsumer = consumer
         poll = () => consumer.poll()
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)
-        const assigned = flags.partition === undefined ? partitions : [flags.partition]
-        await fetcher.assign(assigned.map((partition) => ({topic: flags.topic, partition, start: start.offset})))
+        const assigned =
+          flags.partition === undefined
+            ? topics.flatMap((each) => each.partitions.map(({partition}) => ({topic: each.name, partition})))
+            : [{topic: topics[0].name, partition: flags.partition}]
+        await fetcher.assign(assigned.map((each) => ({...each, start: start.offset})))
         poll = () => fetcher.poll()
       }
 
@@ -192,4 +206,13 @@ function startOffset(
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
     throw new UsageError(`The provided offset value '${flags.offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`)
   return {offset: Number(text), reset: policy}
+}
+
+/** --include: Kafka matches the whole topic name (Java's Pattern.matches). */
+function topicPattern(source: string): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`)
+  } catch (error) {
+    throw new UsageError(`Invalid --include '${source}': ${(error as Error).message}.`)
+  }
 }

@@ -177,6 +177,21 @@ describe('console-producer', () => {
     expect(both.stderr).toMatch(/--property|--formatter-property/)
   })
 
+  it('reads every topic an --include pattern matches in full, and says so when none does', async () => {
+    for (const [topic, value] of [['inc-a', 'from a'], ['inc-b', 'from b'], ['xinc-c', 'from c']]) await run(['console-producer', '--topic', topic], `${value}\n`)
+    const both = await run(['console-consumer', '--include', 'inc-.*', '--from-beginning', '--max-messages', '2'])
+    expect(both.exitCode).toBe(0)
+    expect(both.stdout.split('\n').filter(Boolean).sort()).toEqual(['from a', 'from b'])
+    const grouped = await run(['console-consumer', '--include', 'inc-[ab]', '--group', 'include-group', '--from-beginning', '--max-messages', '2'])
+    expect(grouped.stdout.split('\n').filter(Boolean).sort()).toEqual(['from a', 'from b'])
+
+    const none = await run(['console-consumer', '--include', 'nothing-.*', '--from-beginning'])
+    expect(none).toMatchObject({exitCode: 1, stdout: ''})
+    expect(none.stderr).toMatch(/^Error: No topic matches --include 'nothing-\.\*'\./)
+    expect((await run(['console-consumer', '--include', 'inc-.*', '--partition', '0'])).exitCode).toBe(2)
+    expect((await run(['console-consumer', '--include', 'inc-.*', '--topic', 'inc-a'])).exitCode).toBe(2)
+  })
+
   it('says plainly when no broker is running', async () => {
     const result = await kbus(['console-producer', '--topic', 'nowhere'], {input: 'x\n'})
     expect(result.exitCode).toBe(1)
