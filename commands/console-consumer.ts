@@ -5,11 +5,12 @@ import {GroupConsumer} from '../src/client/group-consumer.js'
 import type {ConsumedRecord} from '../src/client/types.js'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
-import {CliError, UsageError} from '../src/cli/errors.js'
+import {UsageError} from '../src/cli/errors.js'
 import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
 import {printNote, printWarning} from '../src/cli/output.js'
 import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
 import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
+import {topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 import {ErrorCode, KafkaError} from '../src/protocol/errors.js'
 
@@ -70,7 +71,8 @@ export default class ConsoleConsumer extends KbusCommand {
     if (groupId !== undefined && flags.partition !== undefined)
       throw new UsageError('Options group and partition cannot be specified together.')
     if (flags.include !== undefined && flags.partition !== undefined) throw new UsageError('The topic is required when partition is specified.')
-    const include = flags.include === undefined ? undefined : topicPattern(flags.include)
+    // A pattern that is not a regular expression is a usage error before anything connects.
+    if (flags.include !== undefined) topicPattern(flags.include)
     // Checked before connecting; the topics themselves are known once the metadata is.
     const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
     const formatter = await this.formatter(flags)
@@ -96,9 +98,7 @@ export default class ConsoleConsumer extends KbusCommand {
     process.once('SIGTERM', stop)
     try {
       const autoCreate = properties.get('allow.auto.create.topics')?.trim().toLowerCase() !== 'false'
-      const topics = include ? (await cluster.refresh(null)).filter((each) => !each.isInternal && include.test(each.name)) : [await cluster.topic(flags.topic!, {autoCreate})]
-      if (topics.length === 0)
-        throw new CliError(`No topic matches --include '${flags.include}'.`, {hint: 'List the topics with `kbus topics --list`, or create one first.'})
+      const topics = flags.include !== undefined ? await topicsMatching(cluster, flags.include) : [await cluster.topic(flags.topic!, {autoCreate})]
       const partitions = topics[0].partitions.map((p) => p.partition)
       if (flags.partition !== undefined && !partitions.includes(flags.partition))
         throw new KafkaError(
@@ -206,13 +206,4 @@ function startOffset(
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
     throw new UsageError(`The provided offset value '${flags.offset}' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.`)
   return {offset: Number(text), reset: policy}
-}
-
-/** --include: Kafka matches the whole topic name (Java's Pattern.matches). */
-function topicPattern(source: string): RegExp {
-  try {
-    return new RegExp(`^(?:${source})$`)
-  } catch (error) {
-    throw new UsageError(`Invalid --include '${source}': ${(error as Error).message}.`)
-  }
 }

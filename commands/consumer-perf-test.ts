@@ -11,6 +11,7 @@ import {ConsumerPerfRun, RebalanceTimer, type RecordSource} from '../src/cli/per
 import {consumerHeader, consumerSummary, type ConsumerSummary, formatConsumerInterval, formatConsumerSummary} from '../src/cli/perf-consumer-stats.js'
 import {DEFAULT_DATE_FORMAT, dateFormatter} from '../src/cli/perf-format.js'
 import {startLiveStatus} from '../src/cli/perf-progress.js'
+import {topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 
 const CLIENT_ID = 'perf-consumer-client'
@@ -35,7 +36,11 @@ export default class ConsumerPerfTest extends KbusCommand {
   static override enableJsonFlag = true
 
   static override flags = {
-    topic: Flags.string({summary: 'The topic to consume from.', required: true}),
+    topic: Flags.string({summary: 'The topic to consume from.', exactlyOne: ['topic', 'include']}),
+    include: Flags.string({
+      summary: 'Consume every topic whose whole name matches this regular expression (internal topics aside), as matched when it starts.',
+      exactlyOne: ['topic', 'include'],
+    }),
     'num-records': Flags.integer({summary: 'How many records to consume.', min: 0, exactlyOne: ['num-records', 'messages']}),
     messages: Flags.integer({
       summary: '(Deprecated) How many records to consume; use --num-records.',
@@ -66,7 +71,11 @@ export default class ConsumerPerfTest extends KbusCommand {
     const fileProperties = configFile ? await readPropertiesFile(configFile, 'consumer config') : new Map<string, string>()
     const properties = new Map([...fileProperties, ...parseKeyValueArgs(flags['command-property'], '--command-property')])
     const groupId = groupIdOf(flags.group, properties)
-    const group = groupId === undefined ? undefined : groupOptions(groupId, [flags.topic], properties)
+    // A pattern that is not a regular expression is a usage error before anything connects.
+    if (flags.include !== undefined) topicPattern(flags.include)
+    // Checked before connecting; the topics themselves are known once the metadata is.
+    const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
+    const what = flags.topic ?? `topics matching '${flags.include}'`
     const detailed = flags['show-detailed-stats']
     const fetchOptions: FetcherOptions = {
       maxWaitMs: Math.min(integerProperty(properties, 'fetch.max.wait.ms', {min: 0}) ?? MAX_WAIT_MS, flags.timeout),
@@ -83,7 +92,7 @@ export default class ConsumerPerfTest extends KbusCommand {
       properties,
     })
     let consumer: GroupConsumer | undefined
-    const status = await startLiveStatus(`Consuming from ${flags.topic}…`)
+    const status = await startLiveStatus(`Consuming from ${what}…`)
     let ticker: NodeJS.Timeout | undefined
     let perf: ConsumerPerfRun | undefined
     let interrupted = false
@@ -95,18 +104,19 @@ export default class ConsumerPerfTest extends KbusCommand {
     process.once('SIGINT', stop)
     let result
     try {
-      const topic = await cluster.topic(flags.topic, {autoCreate: false})
+      const topics = flags.include !== undefined ? await topicsMatching(cluster, flags.include) : [await cluster.topic(flags.topic!, {autoCreate: false})]
       if (!json && !flags['hide-header']) status.print('stdout', consumerHeader(detailed))
       let source: RecordSource
       let rebalance: RebalanceTimer | undefined
       if (group) {
         const timer = new RebalanceTimer()
-        consumer = new GroupConsumer(cluster, {...group, fetch: fetchOptions, warn: printWarning, listener: timer})
+        consumer = new GroupConsumer(cluster, {...group, topics: topics.map((topic) => topic.name), fetch: fetchOptions, warn: printWarning, listener: timer})
         source = consumer
         rebalance = timer
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)
-        await fetcher.assign(topic.partitions.map(({partition}) => ({topic: flags.topic, partition, start: flags['from-latest'] ? 'latest' : 'earliest'})))
+        const start = flags['from-latest'] ? ('latest' as const) : ('earliest' as const)
+        await fetcher.assign(topics.flatMap((topic) => topic.partitions.map(({partition}) => ({topic: topic.name, partition, start}))))
         source = fetcher
       }
       const run = new ConsumerPerfRun(source, {
@@ -117,7 +127,7 @@ export default class ConsumerPerfTest extends KbusCommand {
         onInterval: detailed && !json ? (interval) => status.print('stdout', formatConsumerInterval(interval, formatDate)) : undefined,
       })
       perf = run
-      ticker = setInterval(() => status.update(`Consuming from ${flags.topic}: ${run.consumed} of ${wanted} messages`), 250)
+      ticker = setInterval(() => status.update(`Consuming from ${what}: ${run.consumed} of ${wanted} messages`), 250)
       result = await run.run()
     } finally {
       clearInterval(ticker)

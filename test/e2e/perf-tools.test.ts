@@ -138,6 +138,14 @@ describe('consumer-perf-test', () => {
     expect(produced.exitCode).toBe(0)
   })
 
+  it('reads every topic an --include pattern matches', async () => {
+    await run(['producer-perf-test', '--topic', 'perf-include', '--num-records', '500', '--record-size', '50', '--throughput', '-1'])
+    const result = await run(['consumer-perf-test', '--include', 'perf-(consume|include)', '--num-records', '2500', '--hide-header'])
+    expect(result.exitCode).toBe(0)
+    expect(CONSUMER_ROW.exec(lines(result.stdout)[0])![2]).toBe('2500')
+    expect((await run(['consumer-perf-test', '--include', 'perf-none', '--num-records', '1'])).exitCode).toBe(1)
+  })
+
   it("reads --num-records records and prints Kafka's header and summary row", async () => {
     const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '2000'])
     expect(result.exitCode).toBe(0)
