@@ -72,7 +72,7 @@ export default class ConsoleConsumer extends KbusCommand {
       throw new UsageError('Options group and partition cannot be specified together.')
     if (flags.include !== undefined && flags.partition !== undefined) throw new UsageError('The topic is required when partition is specified.')
     // A pattern that is not a regular expression is a usage error before anything connects.
-    if (flags.include !== undefined) topicPattern(flags.include)
+    const include = flags.include === undefined ? undefined : topicPattern(flags.include)
     // Checked before connecting; the topics themselves are known once the metadata is.
     const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
     const formatter = await this.formatter(flags)
@@ -98,7 +98,7 @@ export default class ConsoleConsumer extends KbusCommand {
     process.once('SIGTERM', stop)
     try {
       const autoCreate = properties.get('allow.auto.create.topics')?.trim().toLowerCase() !== 'false'
-      const topics = flags.include !== undefined ? await topicsMatching(cluster, flags.include) : [await cluster.topic(flags.topic!, {autoCreate})]
+      const topics = include ? await topicsMatching(cluster, include, flags.include!) : [await cluster.topic(flags.topic!, {autoCreate})]
       const partitions = topics[0].partitions.map((p) => p.partition)
       if (flags.partition !== undefined && !partitions.includes(flags.partition))
         throw new KafkaError(

@@ -72,7 +72,7 @@ export default class ConsumerPerfTest extends KbusCommand {
     const properties = new Map([...fileProperties, ...parseKeyValueArgs(flags['command-property'], '--command-property')])
     const groupId = groupIdOf(flags.group, properties)
     // A pattern that is not a regular expression is a usage error before anything connects.
-    if (flags.include !== undefined) topicPattern(flags.include)
+    const include = flags.include === undefined ? undefined : topicPattern(flags.include)
     // Checked before connecting; the topics themselves are known once the metadata is.
     const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
     const what = flags.topic ?? `topics matching '${flags.include}'`
@@ -104,7 +104,7 @@ export default class ConsumerPerfTest extends KbusCommand {
     process.once('SIGINT', stop)
     let result
     try {
-      const topics = flags.include !== undefined ? await topicsMatching(cluster, flags.include) : [await cluster.topic(flags.topic!, {autoCreate: false})]
+      const topics = include ? await topicsMatching(cluster, include, flags.include!) : [await cluster.topic(flags.topic!, {autoCreate: false})]
       if (!json && !flags['hide-header']) status.print('stdout', consumerHeader(detailed))
       let source: RecordSource
       let rebalance: RebalanceTimer | undefined

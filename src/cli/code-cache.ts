@@ -78,10 +78,12 @@ export class CodeCache {
     const {entries, fresh} = this
     this.original = compile
     loader.prototype._compile = function compileWithCache(content, filename, format) {
-      if (!cacheable(content, format)) return compile.call(this, content, filename, format)
+      if (!wrappable(content, format)) return compile.call(this, content, filename, format)
       const sourceHash = sha1(content)
       const entry = entries.get(filename)
       const cachedData = entry?.sourceHash === sourceHash ? entry.data : undefined
+      // Only a source not cached before needs the look for import(): the bundle is 1.7 MB of it.
+      if (cachedData === undefined && content.includes('import(')) return compile.call(this, content, filename, format)
       const script = new Script(loader.wrap(content), {filename, cachedData})
       if (cachedData === undefined || script.cachedDataRejected === true) fresh.set(filename, {sourceHash, script})
       const wrapper = script.runInThisContext({displayErrors: true}) as (...args: unknown[]) => unknown
@@ -106,13 +108,14 @@ export class CodeCache {
 }
 
 /**
- * Left to Node: ES modules, a file with a hashbang (the wrapper would make it a syntax error),
- * and a file with a dynamic import(): a vm.Script can only run one through an experimental API,
- * and on Node 20 not at all once the function holding it comes from cached code
- * (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING, even with vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER).
+ * Left to Node: ES modules and a file with a hashbang (the wrapper would make it a syntax error).
+ * So is a file with a dynamic import() (checked in compileWithCache, only for sources not yet
+ * cached): a vm.Script can only run one through an experimental API, and on Node 20 not at all
+ * once the function holding it comes from cached code (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING,
+ * even with vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER).
  */
-function cacheable(content: string, format: string | undefined): boolean {
-  return (format === undefined || format === 'commonjs') && !content.startsWith('#!') && !content.includes('import(')
+function wrappable(content: string, format: string | undefined): boolean {
+  return (format === undefined || format === 'commonjs') && !content.startsWith('#!')
 }
 
 /** What Node's own loader gives a module as `require`. */

@@ -13,8 +13,8 @@ export function topicPattern(source: string): RegExp {
   }
 }
 
-export async function topicsMatching(cluster: Cluster, source: string): Promise<TopicMetadata[]> {
-  const pattern = topicPattern(source)
+/** The topics `pattern` (made by topicPattern from `source`) matches; an error when none does. */
+export async function topicsMatching(cluster: Cluster, pattern: RegExp, source: string): Promise<TopicMetadata[]> {
   const topics = (await cluster.refresh(null)).filter((topic) => !topic.isInternal && pattern.test(topic.name))
   if (topics.length === 0) throw new CliError(`No topic matches --include '${source}'.`, {hint: 'List the topics with `kbus topics --list`, or create one first.'})
   return topics
