@@ -106,7 +106,8 @@ async function dumpLog(path: string, opts: DumpOptions, sink: DumpSink, problems
       }
     }
     const trailing = segment.size - position
-    if (trailing > 0) {
+    // A running broker zero-fills ahead of an acks=all log's data: those zeros hold no batch.
+    if (trailing > 0 && !(await segment.isZeroFrom(position))) {
       problems.damaged++
       sink.line(`Found ${trailing} invalid bytes at the end of ${basename(path)}`)
     }
@@ -255,6 +256,15 @@ class SegmentReader {
       yield {position, header: readBatchHeader(bytes), bytes}
       position += length
     }
+  }
+
+  /** Whether every byte from `position` to the end is zero. */
+  async isZeroFrom(position: number): Promise<boolean> {
+    for (let at = position; at < this.size; at += WINDOW_BYTES) {
+      const chunk = await this.bytes(at, Math.min(WINDOW_BYTES, this.size - at))
+      if (!chunk || chunk.some((byte) => byte !== 0)) return false
+    }
+    return true
   }
 
   private async bytes(position: number, length: number): Promise<Buffer | undefined> {

@@ -30,6 +30,7 @@ export const LOOKUP_WINDOW = 16 * 1024
 /** Bytes read at once when validating a whole segment. */
 const RECOVERY_CHUNK = 1024 * 1024
 const MAGIC_AT = 16
+const ZEROS = Buffer.alloc(RECOVERY_CHUNK)
 
 /**
  * Steps through batch headers in `file[start, end)`. Reads a window at a time and keeps it, so a
@@ -156,4 +157,16 @@ export async function findSoundBatch(file: StorageFile, from: number, end: numbe
     chunkStart += lastCandidate + 1
   }
   return null
+}
+
+/**
+ * Whether `file[from, end)` is all zero bytes: zero-filled space past the data (see zero-fill.ts),
+ * which a crash or a reader of a live segment can find after the last batch. It holds no batch.
+ */
+export async function isZeroFrom(file: StorageFile, from: number, end: number): Promise<boolean> {
+  for (let at = from; at < end; at += RECOVERY_CHUNK) {
+    const chunk = await readAt(file, at, Math.min(RECOVERY_CHUNK, end - at))
+    if (!chunk.equals(ZEROS.subarray(0, chunk.length))) return false
+  }
+  return true
 }

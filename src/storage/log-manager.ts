@@ -22,6 +22,7 @@ import {Limiter} from './limiter.js'
 import {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
 import {PartitionLog} from './log.js'
 import type {StorageLogger} from './recovery.js'
+import {ZeroFillBudget} from './zero-fill.js'
 
 /** Kafka's name for the clean-shutdown marker. */
 export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
@@ -69,6 +70,8 @@ export class LogManager {
   private readonly creations = new Limiter(LOG_CONCURRENCY)
   /** New log directories' names made durable together: 1,000 new logs share a few fsyncs. */
   private readonly dataDirSync: GroupCommit
+  /** Shared by every log, so zero-filled space stays bounded however many partitions take acks=all. */
+  private readonly zeroFillBudget = new ZeroFillBudget()
 
   private constructor(
     readonly dataDir: string,
@@ -133,6 +136,7 @@ export class LogManager {
         fs: this.fs,
         now: this.now,
         checkpointLogStartOffset: () => this.checkpoint(),
+        zeroFillBudget: this.zeroFillBudget,
       }),
     )
     this.logs.set(name, log)
@@ -285,6 +289,7 @@ export class LogManager {
           logStartOffset: logStartOffsets.get(name),
           cleanerCheckpoint: cleanerOffsets.get(name),
           checkpointLogStartOffset: () => this.checkpoint(),
+          zeroFillBudget: this.zeroFillBudget,
         })
         this.logs.set(name, log)
       })

@@ -28,6 +28,7 @@ import type {ProducerStateTable} from './producer-state-table.js'
 import {type StorageLogger, loadLog} from './recovery.js'
 import {type RetentionPolicy, expiredSegmentCount} from './retention.js'
 import {LogSegment} from './segment.js'
+import {ZeroFillBudget} from './zero-fill.js'
 
 export {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
 export type {StorageLogger} from './recovery.js'
@@ -60,6 +61,8 @@ export interface PartitionLogOptions {
    * retention has moved it.
    */
   checkpointLogStartOffset?: () => Promise<void>
+  /** Zero-filled space all logs together may hold ahead of their data (see zero-fill.ts). */
+  zeroFillBudget?: ZeroFillBudget
 }
 
 interface PendingAppend {
@@ -119,6 +122,7 @@ export class PartitionLog {
     private readonly now: () => number,
     private readonly logger: StorageLogger,
     private readonly checkpointLogStartOffset: () => Promise<void>,
+    private readonly zeroFillBudget: ZeroFillBudget,
   ) {
     this.config = config
     this.segments = segments
@@ -168,6 +172,7 @@ export class PartitionLog {
       now,
       options.logger,
       options.checkpointLogStartOffset ?? (async () => {}),
+      options.zeroFillBudget ?? new ZeroFillBudget(),
     )
   }
 
@@ -597,6 +602,7 @@ export class PartitionLog {
       if (item.durable && !synced) durable.push(item)
       else item.resolve({baseOffset: item.baseOffset, lastOffset: item.lastOffset})
     }
+    if (group.some((item) => item.durable)) segment.fillAhead(this.config.segmentBytes, this.zeroFillBudget)?.catch((error) => this.fail(error))
     if (synced) return
     this.unsynced.add(segment)
     if (durable.length === 0) return

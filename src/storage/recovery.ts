@@ -2,8 +2,8 @@
  * Loading a partition's log from disk (Kafka's LogLoader). Interrupted deletions and compaction
  * swaps are finished or undone first, then each segment is opened: after a clean shutdown, or
  * below the recovery point, its indexes are trusted once they pass a sanity check; otherwise
- * every batch is validated and the indexes rebuilt. A torn tail is cut off with a warning;
- * damage with sound data after it stops the start-up.
+ * every batch is validated and the indexes rebuilt. A torn tail is cut off with a warning (zero-
+ * filled space after the last batch, quietly); damage with sound data after it stops the start-up.
  */
 import {join} from 'node:path'
 import {StorageCorruptionError} from './errors.js'
@@ -159,6 +159,13 @@ async function recoverSegments(segments: LogSegment[], params: LoadParams): Prom
       (holdsRecoveryPoint ? await segment.recoverFrom(recoveryPoint, config.indexIntervalBytes) : null) ??
       (await segment.recover(config.indexIntervalBytes))
     if (!fault) continue
+    if (await segment.isZeroFrom(validBytes)) {
+      // Zero-filled space a crash left past the data: no batch was ever there.
+      const zeros = segment.size - validBytes
+      await segment.truncateTo(validBytes)
+      logger.info(`Cut ${zeros} zero-filled bytes after the last batch of ${segment.logPath}`)
+      continue
+    }
     await cutTornTail(segments, i, validBytes, fault, unflushed, logger)
     return
   }

@@ -18,13 +18,14 @@ import {
   readBatchHeader,
   readLastOffsetDelta,
 } from '../protocol/record-batch.js'
-import {BatchCursor, type BatchFault, LOOKUP_WINDOW, type StoredBatch, findSoundBatch, validateBatches} from './file-records.js'
+import {BatchCursor, type BatchFault, LOOKUP_WINDOW, type StoredBatch, findSoundBatch, isZeroFrom, validateBatches} from './file-records.js'
 import {DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX, segmentFileName} from './file-names.js'
 import {type PooledFile, filePoolOf} from './file-pool.js'
 import {type StorageFile, type StorageFs, isNotFound, syncDir, writeAllAt} from './fs.js'
 import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
 import {fetchReadBuffers} from './read-buffers.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
+import {SegmentZeroFill, type ZeroFillBudget} from './zero-fill.js'
 
 /** A batch on its way into the segment, its base offset already written into it. */
 export interface SegmentAppend {
@@ -64,6 +65,9 @@ export class LogSegment {
   /** When segment.ms starts counting: the first batch's append time (its timestamp once reloaded). */
   rollingBasedTimestamp: number | null = null
   private written: number
+  /** Where the append in flight ends (at most `written` between appends). */
+  private appendingTo = 0
+  private readonly zeroFill: SegmentZeroFill
   private bytesSinceLastIndexEntry = 0
   private writeSeq = 0
   private syncedSeq = 0
@@ -98,6 +102,7 @@ export class LogSegment {
   ) {
     this.written = size
     this.nextOffset = baseOffset
+    this.zeroFill = new SegmentZeroFill(file, () => Math.max(this.written, this.appendingTo), size)
   }
 
   /**
@@ -269,6 +274,7 @@ export class LogSegment {
   /** Cuts the .log at `position`, which `recover` reported as the end of the sound bytes. */
   async truncateTo(position: number): Promise<void> {
     await this.file.truncate(position)
+    this.zeroFill.truncated(position)
     this.readsEndedAt.clear()
     this.written = position
     this.writeSeq++
@@ -324,6 +330,9 @@ export class LogSegment {
   async append(batches: SegmentAppend[], indexIntervalBytes: number, now: number, durable = false): Promise<boolean> {
     const position = this.written
     const through = durable && this.syncedSeq === this.writeSeq && !this.directoryUnsynced ? await this.writeThroughFile() : null
+    const end = position + batches.reduce((bytes, batch) => bytes + batch.buffer.length, 0)
+    for (let zeros = this.zeroFill.inTheWay(position, end); zeros; zeros = this.zeroFill.inTheWay(position, end)) await zeros
+    this.appendingTo = end
     await writeAllAt(
       through ?? this.file,
       batches.map((batch) => batch.buffer),
@@ -341,7 +350,26 @@ export class LogSegment {
     this.written = at
     this.writeSeq++
     if (through) this.syncedSeq = this.writeSeq
+    this.zeroFill.settleBudget()
     return through !== null
+  }
+
+  /**
+   * Starts zero-filling ahead of the data when little is left (see zero-fill.ts), within
+   * `limit` bytes of file; null when it does not. A rejection is a failed fdatasync.
+   */
+  fillAhead(limit: number, budget: ZeroFillBudget): Promise<void> | null {
+    return this.retired ? null : this.zeroFill.fillAhead(limit, budget)
+  }
+
+  /** Zero bytes written ahead of the data, which later appends overwrite. */
+  get zeroBytesAhead(): number {
+    return this.zeroFill.bytesAhead
+  }
+
+  /** Whether every byte of the .log from `position` on is zero (zero-filled space, no data). */
+  isZeroFrom(position: number): Promise<boolean> {
+    return isZeroFrom(this.file, position, this.written)
   }
 
   /** Whether the indexes hold as many entries as `segment.index.bytes` allows. */
@@ -453,6 +481,8 @@ export class LogSegment {
       // Writing a retired segment's indexes would recreate files that were renamed away.
       if (this.retired) return
       if (closing) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
+      // The zeros past the data go; the new size is made durable with the data.
+      if (closing && (await this.zeroFill.trim(this.written))) this.writeSeq++
       await this.syncLog()
       await this.flushIndexes(true)
       // A rolled or closing segment takes no more appends.
@@ -464,7 +494,7 @@ export class LogSegment {
   }
 
   close(): Promise<void> {
-    this.closed ??= Promise.all([this.file.close(), this.closeWriteThrough()]).then(() => {})
+    this.closed ??= this.zeroFill.stop().then(() => Promise.all([this.file.close(), this.closeWriteThrough()])).then(() => {})
     return this.closed
   }
 
@@ -483,6 +513,7 @@ export class LogSegment {
   /** The segment has left the log: its file closes as soon as no reader is using it. */
   retire(): void {
     this.retired = true
+    void this.zeroFill.stop()
     if (this.users === 0) this.closeQuietly()
   }
 

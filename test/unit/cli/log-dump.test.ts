@@ -91,7 +91,7 @@ describe('dump-log', () => {
 
   it('reports a damaged batch and a torn tail, and fails', async () => {
     const {log, first} = segmentBytes()
-    const damaged = Buffer.concat([log, Buffer.from([0, 0, 0])])
+    const damaged = Buffer.concat([log, Buffer.from([1, 2, 3])])
     damaged[first.length - 1] ^= 0xff
     writeFileSync(join(dir, '00000000000000000000.log'), damaged)
     const {sound, lines} = await dump(['00000000000000000000.log'], SHALLOW)
@@ -99,6 +99,15 @@ describe('dump-log', () => {
     expect(lines[2]).toMatch(/isvalid: false$/)
     expect(lines[3]).toMatch(/isvalid: true$/)
     expect(lines[4]).toBe('Found 3 invalid bytes at the end of 00000000000000000000.log')
+  })
+
+  it("takes the zeros a running broker writes ahead of an acks=all log's data for empty space, not damage", async () => {
+    const {log} = segmentBytes()
+    writeFileSync(join(dir, '00000000000000000000.log'), Buffer.concat([log, Buffer.alloc(3 * 1024 * 1024)]))
+    const {sound, lines, problems} = await dump(['00000000000000000000.log'], SHALLOW)
+    expect(sound).toBe(true)
+    expect(problems).toEqual([])
+    expect(lines.slice(2).map((line) => line.match(/^baseOffset: (\d+)/)?.[1])).toEqual(['0', '2'])
   })
 
   it('lists index entries and checks each against the batch it points at', async () => {

@@ -4,6 +4,7 @@ import {readBaseOffset, readLastOffsetDelta} from '../../../src/protocol/record-
 import {OffsetOutOfRangeError} from '../../../src/storage/errors.js'
 import {filePoolOf} from '../../../src/storage/file-pool.js'
 import {type LogConfig, PartitionLog} from '../../../src/storage/log.js'
+import {ZeroFillBudget} from '../../../src/storage/zero-fill.js'
 import {countingFs, makeBatch, makeTempDir, recordingLogger, waitFor} from './helpers.js'
 
 let temp: {path: string; remove: () => Promise<void>}
@@ -18,8 +19,17 @@ afterEach(async () => {
   await temp.remove()
 })
 
+/** These tests count writes and fsyncs: zero-filling ahead (zero-fill.test.ts) stays off. */
 async function openLog(config: Partial<LogConfig> = {}, extra: Partial<Parameters<typeof PartitionLog.open>[0]> = {}) {
-  const log = await PartitionLog.open({topic: 't', partition: 0, dir: `${temp.path}/t-0`, config, logger: recordingLogger(), ...extra})
+  const log = await PartitionLog.open({
+    topic: 't',
+    partition: 0,
+    dir: `${temp.path}/t-0`,
+    config,
+    logger: recordingLogger(),
+    zeroFillBudget: new ZeroFillBudget(0),
+    ...extra,
+  })
   open.push(log)
   return log
 }
