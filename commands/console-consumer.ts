@@ -10,7 +10,8 @@ import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
 import {printNote, printWarning} from '../src/cli/output.js'
 import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
 import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
-import {topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
+import {integerProperty} from '../src/cli/numeric-property.js'
+import {NewTopicWatch, partitionsOf, pollingNewTopics, topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 import {ErrorCode, KafkaError} from '../src/protocol/errors.js'
 
@@ -24,7 +25,7 @@ export default class ConsoleConsumer extends KbusCommand {
   static override description =
     'Follows the topic until Ctrl-C, --max-messages or --timeout-ms, then prints "Processed a total of N messages" on stderr. ' +
     'Without --from-beginning only new records are printed. --include reads every topic whose name matches a regular expression instead ' +
-    'of one --topic (the topics that match when it starts; Kafka\'s consumer also picks up topics created later). With --group it joins the consumer group as a member: the group shares the partitions, ' +
+    'of one --topic; topics created later that match are read too, found every metadata.max.age.ms (Kafka\'s 5 minutes unless set with --command-property). With --group it joins the consumer group as a member: the group shares the partitions, ' +
     'offsets are committed every auto.commit.interval.ms and on exit, and a restart resumes where the group left off (--from-beginning then only applies to partitions without a committed offset). Formatter properties (--formatter-property) follow Kafka\'s DefaultMessageFormatter: ' +
     'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal. ' +
     'Consumer configs come from --command-config and --command-property (Kafka 4.2\'s names; --consumer.config, --consumer-property ' +
@@ -41,7 +42,7 @@ export default class ConsoleConsumer extends KbusCommand {
   static override flags = {
     topic: Flags.string({char: 't', summary: 'The topic to read.', exactlyOne: ['topic', 'include']}),
     include: Flags.string({
-      summary: 'Read every topic whose whole name matches this regular expression (internal topics aside), as matched when it starts.',
+      summary: 'Read every topic whose whole name matches this regular expression (internal topics aside), new ones included.',
       exactlyOne: ['topic', 'include'],
     }),
     'from-beginning': Flags.boolean({summary: 'Start at the earliest record instead of only new ones.'}),
@@ -73,6 +74,7 @@ export default class ConsoleConsumer extends KbusCommand {
     if (flags.include !== undefined && flags.partition !== undefined) throw new UsageError('The topic is required when partition is specified.')
     // A pattern that is not a regular expression is a usage error before anything connects.
     const include = flags.include === undefined ? undefined : topicPattern(flags.include)
+    const metadataMaxAgeMs = integerProperty(properties, 'metadata.max.age.ms', {min: 0})
     // Checked before connecting; the topics themselves are known once the metadata is.
     const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
     const formatter = await this.formatter(flags)
@@ -111,18 +113,18 @@ export default class ConsoleConsumer extends KbusCommand {
         autoOffsetReset: start.reset,
       }
       let poll: () => Promise<ConsumedRecord[]>
+      // Kafka's pattern subscription: topics created later that match are read too.
+      const watch = include && new NewTopicWatch(cluster, include, topics, metadataMaxAgeMs)
       if (group) {
         const consumer = new GroupConsumer(cluster, {...group, topics: topics.map((each) => each.name), fetch: fetchOptions, warn: printWarning})
         groupConsumer = consumer
-        poll = () => consumer.poll()
+        poll = pollingNewTopics(() => consumer.poll(), watch, async () => consumer.subscribe(watch!.topics))
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)
-        const assigned =
-          flags.partition === undefined
-            ? topics.flatMap((each) => each.partitions.map(({partition}) => ({topic: each.name, partition})))
-            : [{topic: topics[0].name, partition: flags.partition}]
-        await fetcher.assign(assigned.map((each) => ({...each, start: start.offset})))
-        poll = () => fetcher.poll()
+        await fetcher.assign(flags.partition === undefined ? partitionsOf(topics, start.offset) : [{topic: topics[0].name, partition: flags.partition, start: start.offset}])
+        // A new topic starts where auto.offset.reset says (no --partition or --offset goes with --include).
+        const newStart = start.reset === 'earliest' ? ('earliest' as const) : ('latest' as const)
+        poll = pollingNewTopics(() => fetcher.poll(), watch, (added) => fetcher.assign(partitionsOf(added, newStart)))
       }
 
       consuming = true

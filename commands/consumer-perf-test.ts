@@ -11,7 +11,7 @@ import {ConsumerPerfRun, RebalanceTimer, type RecordSource} from '../src/cli/per
 import {consumerHeader, consumerSummary, type ConsumerSummary, formatConsumerInterval, formatConsumerSummary} from '../src/cli/perf-consumer-stats.js'
 import {DEFAULT_DATE_FORMAT, dateFormatter} from '../src/cli/perf-format.js'
 import {startLiveStatus} from '../src/cli/perf-progress.js'
-import {topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
+import {NewTopicWatch, partitionsOf, pollingNewTopics, topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 
 const CLIENT_ID = 'perf-consumer-client'
@@ -38,7 +38,7 @@ export default class ConsumerPerfTest extends KbusCommand {
   static override flags = {
     topic: Flags.string({summary: 'The topic to consume from.', exactlyOne: ['topic', 'include']}),
     include: Flags.string({
-      summary: 'Consume every topic whose whole name matches this regular expression (internal topics aside), as matched when it starts.',
+      summary: 'Consume every topic whose whole name matches this regular expression (internal topics aside), new ones included.',
       exactlyOne: ['topic', 'include'],
     }),
     'num-records': Flags.integer({summary: 'How many records to consume.', min: 0, exactlyOne: ['num-records', 'messages']}),
@@ -73,6 +73,7 @@ export default class ConsumerPerfTest extends KbusCommand {
     const groupId = groupIdOf(flags.group, properties)
     // A pattern that is not a regular expression is a usage error before anything connects.
     const include = flags.include === undefined ? undefined : topicPattern(flags.include)
+    const metadataMaxAgeMs = integerProperty(properties, 'metadata.max.age.ms', {min: 0})
     // Checked before connecting; the topics themselves are known once the metadata is.
     const group = groupId === undefined ? undefined : groupOptions(groupId, flags.topic === undefined ? [] : [flags.topic], properties)
     const what = flags.topic ?? `topics matching '${flags.include}'`
@@ -108,16 +109,19 @@ export default class ConsumerPerfTest extends KbusCommand {
       if (!json && !flags['hide-header']) status.print('stdout', consumerHeader(detailed))
       let source: RecordSource
       let rebalance: RebalanceTimer | undefined
+      // Like Kafka's pattern subscription, topics created later that match are consumed too.
+      const watch = include && new NewTopicWatch(cluster, include, topics, metadataMaxAgeMs)
       if (group) {
         const timer = new RebalanceTimer()
-        consumer = new GroupConsumer(cluster, {...group, topics: topics.map((topic) => topic.name), fetch: fetchOptions, warn: printWarning, listener: timer})
-        source = consumer
+        const member = new GroupConsumer(cluster, {...group, topics: topics.map((topic) => topic.name), fetch: fetchOptions, warn: printWarning, listener: timer})
+        consumer = member
+        source = {poll: pollingNewTopics(() => member.poll(), watch, async () => member.subscribe(watch!.topics))}
         rebalance = timer
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)
         const start = flags['from-latest'] ? ('latest' as const) : ('earliest' as const)
-        await fetcher.assign(topics.flatMap((topic) => topic.partitions.map(({partition}) => ({topic: topic.name, partition, start}))))
-        source = fetcher
+        await fetcher.assign(partitionsOf(topics, start))
+        source = {poll: pollingNewTopics(() => fetcher.poll(), watch, (added) => fetcher.assign(partitionsOf(added, start)))}
       }
       const run = new ConsumerPerfRun(source, {
         rebalance,

@@ -94,6 +94,11 @@ export class GroupConsumer {
     }
   }
 
+  /** Reads `topics` from now on; new ones are assigned by a rebalance at the next poll. */
+  subscribe(topics: readonly string[]): void {
+    this.member.subscribe(topics)
+  }
+
   /** Moves the next read (and the next commit) of a partition this consumer owns back or forth. */
   seek(topic: string, partition: number, offset: number): void {
     this.fetcher.seek(topic, partition, offset)

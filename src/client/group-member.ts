@@ -91,7 +91,7 @@ export class GroupMember {
   readonly groupId: string
   readonly rebalanceProtocol: RebalanceProtocol
   private readonly assignors: readonly Assignor[]
-  private readonly topics: string[]
+  private topics: string[]
   private readonly groupInstanceId: string | null
   private readonly sessionTimeoutMs: number
   private readonly rebalanceTimeoutMs: number
@@ -130,6 +130,17 @@ export class GroupMember {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000
     this.rackId = options.rackId ?? null
     this.retryBackoffMs = options.retryBackoffMs ?? 100
+  }
+
+  /**
+   * Changes the topics this member reads (a pattern subscription found new ones): the group
+   * rebalances at the next poll so the leader can assign them. The same topics change nothing.
+   */
+  subscribe(topics: readonly string[]): void {
+    const wanted = [...new Set(topics)]
+    if (wanted.length === this.topics.length && wanted.every((topic) => this.topics.includes(topic))) return
+    this.topics = wanted
+    this.requestRejoin()
   }
 
   /** The partitions this member holds in the current generation. */

@@ -192,6 +192,20 @@ describe('console-producer', () => {
     expect((await run(['console-consumer', '--include', 'inc-.*', '--topic', 'inc-a'])).exitCode).toBe(2)
   })
 
+  it('picks up topics created after it started that match --include, with and without a group', async () => {
+    await run(['console-producer', '--topic', 'later-a'], 'first topic\n')
+    const quick = ['--command-property', 'metadata.max.age.ms=200', '--from-beginning', '--max-messages', '2']
+    const alone = follow(['--include', 'later-.*', ...quick])
+    const grouped = follow(['--include', 'later-.*', '--group', 'later-group', ...quick])
+    await waitFor(() => alone.stdout().includes('first topic') && grouped.stdout().includes('first topic'), {what: 'the first topic to be read'})
+    await run(['console-producer', '--topic', 'later-b'], 'created later\n')
+    for (const consumer of [alone, grouped]) {
+      const result = await consumer.child
+      expect(result.exitCode).toBe(0)
+      expect(consumer.stdout().split('\n').filter(Boolean).sort()).toEqual(['created later', 'first topic'])
+    }
+  })
+
   it('says plainly when no broker is running', async () => {
     const result = await kbus(['console-producer', '--topic', 'nowhere'], {input: 'x\n'})
     expect(result.exitCode).toBe(1)

@@ -6,7 +6,7 @@
 import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {type Daemon, kbus, startDaemon} from './helpers/index.js'
+import {type Daemon, kbus, startDaemon, waitFor} from './helpers/index.js'
 
 let daemon: Daemon
 const run = (args: string[]) => kbus(args, {home: daemon.home, timeout: 45_000})
@@ -144,6 +144,17 @@ describe('consumer-perf-test', () => {
     expect(result.exitCode).toBe(0)
     expect(CONSUMER_ROW.exec(lines(result.stdout)[0])![2]).toBe('2500')
     expect((await run(['consumer-perf-test', '--include', 'perf-none', '--num-records', '1'])).exitCode).toBe(1)
+  })
+
+  it('consumes a topic created after it started that matches --include', async () => {
+    await run(['producer-perf-test', '--topic', 'grow-a', '--num-records', '100', '--record-size', '50', '--throughput', '-1'])
+    const args = ['--include', 'grow-.*', '--group', 'grow-group', '--num-records', '200', '--timeout', '60000', '--hide-header']
+    const consuming = run(['consumer-perf-test', ...args, '--command-property', 'metadata.max.age.ms=200'])
+    await waitFor(async () => (await run(['consumer-groups', '--list'])).stdout.includes('grow-group'), {what: 'the group to form'})
+    await run(['producer-perf-test', '--topic', 'grow-b', '--num-records', '100', '--record-size', '50', '--throughput', '-1'])
+    const result = await consuming
+    expect(result.exitCode).toBe(0)
+    expect(CONSUMER_ROW.exec(lines(result.stdout)[0])![2]).toBe('200')
   })
 
   it("reads --num-records records and prints Kafka's header and summary row", async () => {
