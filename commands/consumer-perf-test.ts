@@ -10,6 +10,7 @@ import {printWarning} from '../src/cli/output.js'
 import {ConsumerPerfRun, RebalanceTimer, type RecordSource} from '../src/cli/perf-consumer.js'
 import {consumerHeader, consumerSummary, type ConsumerSummary, formatConsumerInterval, formatConsumerSummary} from '../src/cli/perf-consumer-stats.js'
 import {DEFAULT_DATE_FORMAT, dateFormatter} from '../src/cli/perf-format.js'
+import {formatMetrics, type Metric} from '../src/cli/perf-metrics.js'
 import {startLiveStatus} from '../src/cli/perf-progress.js'
 import {NewTopicWatch, partitionsOf, pollingNewTopics, topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
 import {readPropertiesFile} from '../src/config/properties.js'
@@ -57,6 +58,11 @@ export default class ConsumerPerfTest extends KbusCommand {
     'reporting-interval': Flags.integer({summary: 'Milliseconds between --show-detailed-stats rows.', default: 5_000, min: 1}),
     'date-format': Flags.string({summary: `Java SimpleDateFormat pattern for the time columns (default ${DEFAULT_DATE_FORMAT}).`}),
     'hide-header': Flags.boolean({summary: 'Do not print the header line.'}),
+    'print-metrics': Flags.boolean({summary: "Print the consumer metrics kbus measures at the end, in Kafka's layout."}),
+    'socket-buffer-size': Flags.integer({
+      summary: "Accepted for Kafka's command lines and not applied: Node cannot set a TCP socket's receive buffer, so the OS sizes it.",
+      min: 1,
+    }),
   }
 
   async run(): Promise<ConsumerSummary> {
@@ -87,8 +93,9 @@ export default class ConsumerPerfTest extends KbusCommand {
       autoOffsetReset: flags['from-latest'] ? 'latest' : 'earliest',
     }
 
+    const clientId = properties.get('client.id') ?? CLIENT_ID
     const cluster = openCluster(await this.brokerTarget(flags), {
-      clientId: properties.get('client.id') ?? CLIENT_ID,
+      clientId,
       version: this.config.version,
       properties,
     })
@@ -147,8 +154,21 @@ export default class ConsumerPerfTest extends KbusCommand {
           'You can use the --timeout option to increase the timeout.\n',
       )
     if (!json && !detailed) process.stdout.write(`${formatConsumerSummary(summary, formatDate)}\n`)
+    if (!json && flags['print-metrics']) process.stdout.write(`${formatMetrics(consumerMetrics(clientId, summary, result.totals.bytes))}\n`)
     return summary
   }
+}
+
+/** Kafka's fetch manager metrics that this run measures; its rates are over the whole run. */
+function consumerMetrics(clientId: string, summary: ConsumerSummary, bytes: number): Metric[] {
+  const tags = {'client-id': clientId}
+  const seconds = (summary.endTime - summary.startTime) / 1000
+  return [
+    {group: 'consumer-fetch-manager-metrics', name: 'records-consumed-total', tags, value: summary.messages},
+    {group: 'consumer-fetch-manager-metrics', name: 'records-consumed-rate', tags, value: summary.messagesPerSec},
+    {group: 'consumer-fetch-manager-metrics', name: 'bytes-consumed-total', tags, value: bytes},
+    {group: 'consumer-fetch-manager-metrics', name: 'bytes-consumed-rate', tags, value: seconds > 0 ? bytes / seconds : 0},
+  ]
 }
 
 /** Commit and leave on the way out; a broker already gone must not hide the measurement. */

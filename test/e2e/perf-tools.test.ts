@@ -146,6 +146,17 @@ describe('consumer-perf-test', () => {
     expect((await run(['consumer-perf-test', '--include', 'perf-none', '--num-records', '1'])).exitCode).toBe(1)
   })
 
+  it("prints the consumer metrics it measures with --print-metrics, and takes Kafka's --socket-buffer-size", async () => {
+    const result = await run(['consumer-perf-test', '--topic', 'perf-consume', '--num-records', '100', '--print-metrics', '--socket-buffer-size', '65536'])
+    expect(result.exitCode).toBe(0)
+    expect(result.stderr).toBe('')
+    const output = lines(result.stdout)
+    expect(CONSUMER_ROW.exec(output[1])![2]).toBe('100')
+    expect(output[2]).toMatch(/^Metric Name\s+Value$/)
+    expect(output).toContain('consumer-fetch-manager-metrics:records-consumed-total:{client-id=perf-consumer-client} : 100.000')
+    expect(output.some((line) => /^consumer-fetch-manager-metrics:bytes-consumed-rate:\{client-id=perf-consumer-client\} +: \d+\.\d{3}$/.test(line))).toBe(true)
+  })
+
   it('consumes a topic created after it started that matches --include', async () => {
     await run(['producer-perf-test', '--topic', 'grow-a', '--num-records', '100', '--record-size', '50', '--throughput', '-1'])
     const args = ['--include', 'grow-.*', '--group', 'grow-group', '--num-records', '200', '--timeout', '60000', '--hide-header']
