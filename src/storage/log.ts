@@ -28,7 +28,7 @@ import type {ProducerStateTable} from './producer-state-table.js'
 import {type StorageLogger, loadLog} from './recovery.js'
 import {type RetentionPolicy, expiredSegmentCount} from './retention.js'
 import {LogSegment} from './segment.js'
-import {ZeroFillBudget} from './zero-fill.js'
+import {ZERO_FILL_IDLE_MS, ZeroFillBudget} from './zero-fill.js'
 
 export {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
 export type {StorageLogger} from './recovery.js'
@@ -110,6 +110,8 @@ export class PartitionLog {
   /** Two fsyncs may overlap: acks=all requests waited ~40% less than with one at a time. */
   private readonly groupCommit = new GroupCommit(() => this.syncWrittenSegments(), 2)
   private readonly producerStates: ProducerStateManager
+  /** Runs trimZerosWhenIdle's cut; pushed back by every acks=all append. */
+  private zeroFillIdle: NodeJS.Timeout | null = null
 
   private constructor(
     readonly topic: string,
@@ -387,6 +389,7 @@ export class PartitionLog {
   async close(): Promise<void> {
     if (this.closing) return
     this.closing = true
+    if (this.zeroFillIdle) clearTimeout(this.zeroFillIdle)
     try {
       await this.maintaining
       await this.barrier().catch(() => {})
@@ -602,7 +605,10 @@ export class PartitionLog {
       if (item.durable && !synced) durable.push(item)
       else item.resolve({baseOffset: item.baseOffset, lastOffset: item.lastOffset})
     }
-    if (group.some((item) => item.durable)) segment.fillAhead(this.config.segmentBytes, this.zeroFillBudget)?.catch((error) => this.fail(error))
+    if (group.some((item) => item.durable)) {
+      segment.fillAhead(this.config.segmentBytes, this.zeroFillBudget)?.catch((error) => this.fail(error))
+      if (segment.zeroBytesAhead > 0) this.trimZerosWhenIdle()
+    }
     if (synced) return
     this.unsynced.add(segment)
     if (durable.length === 0) return
@@ -615,6 +621,20 @@ export class PartitionLog {
         for (const item of durable) item.reject(failure)
       },
     )
+  }
+
+  /** Cuts the zeros ahead of the active segment's data once no append came for ZERO_FILL_IDLE_MS. */
+  private trimZerosWhenIdle(): void {
+    if (this.zeroFillIdle) {
+      this.zeroFillIdle.refresh()
+      return
+    }
+    this.zeroFillIdle = setTimeout(() => {
+      this.zeroFillIdle = null
+      // A failure here has failed the log, which says so itself.
+      this.inQueue(() => this.active.trimZeroFill()).catch(() => {})
+    }, ZERO_FILL_IDLE_MS)
+    this.zeroFillIdle.unref()
   }
 
   /**

@@ -362,6 +362,15 @@ export class LogSegment {
     return this.retired ? null : this.zeroFill.fillAhead(limit, budget)
   }
 
+  /**
+   * Cuts the zeros ahead of the data off while the segment stays active (its log went idle), so
+   * the file is exactly its batches again. Run with appends held off (in the log's write queue).
+   * Not synced: after a crash, recovery cuts a zero tail the old size brought back.
+   */
+  async trimZeroFill(): Promise<void> {
+    await this.zeroFill.trim(this.written, false)
+  }
+
   /** Zero bytes written ahead of the data, which later appends overwrite. */
   get zeroBytesAhead(): number {
     return this.zeroFill.bytesAhead
@@ -482,7 +491,7 @@ export class LogSegment {
       if (this.retired) return
       if (closing) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp)
       // The zeros past the data go; the new size is made durable with the data.
-      if (closing && (await this.zeroFill.trim(this.written))) this.writeSeq++
+      if (closing && (await this.zeroFill.trim(this.written, true))) this.writeSeq++
       await this.syncLog()
       await this.flushIndexes(true)
       // A rolled or closing segment takes no more appends.

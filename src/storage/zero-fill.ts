@@ -7,12 +7,18 @@
  *
  * The zeros are written in the background, in pieces, always past the data: an append never
  * waits for them, except for the one piece in flight where it is about to write. Whatever
- * zeros the data has not reached are cut off when the segment rolls or the log closes, and
- * recovery drops a zero tail left by a crash (see isZeroFrom).
+ * zeros the data has not reached are cut off when the segment rolls, the log closes or it goes
+ * a second without appends, and recovery drops a zero tail left by a crash (see isZeroFrom).
+ * Kafka's own tools stop at zeros after the data (DumpLogSegments throws CorruptRecordException),
+ * so only a busy log has them, and only while busy.
  */
 import type {PooledFile} from './file-pool.js'
 import {writeAllAt} from './fs.js'
 
+/** A segment holding less data than this is not zero-filled: a small writer gains nothing from it. */
+export const ZERO_FILL_AFTER = 4 * 1024 * 1024
+/** With no append for this long, the log cuts the zeros off (PartitionLog). */
+export const ZERO_FILL_IDLE_MS = 1000
 /** Bytes zero-filled at a time, ahead of the data. */
 export const ZERO_FILL_CHUNK = 16 * 1024 * 1024
 /** Another chunk is started once fewer zero bytes than this are left ahead of the data. */
@@ -96,7 +102,7 @@ export class SegmentZeroFill {
    * it rejects only when its fdatasync fails, which the log must treat as any failed fsync.
    */
   fillAhead(limit: number, budget: ZeroFillBudget): Promise<void> | null {
-    if (this.running || this.stopped || this.gaveUp || this.bytesAhead >= ZERO_FILL_LOW_WATER) return null
+    if (this.running || this.stopped || this.gaveUp || this.dataEnd() < ZERO_FILL_AFTER || this.bytesAhead >= ZERO_FILL_LOW_WATER) return null
     // Not right at the data's end: the next append would wait for the first piece.
     const from = Math.max(this.zeroEnd, this.dataEnd() + ZERO_FILL_PIECE)
     const granted = budget.take(Math.min(from + ZERO_FILL_CHUNK, limit) - from)
@@ -125,15 +131,21 @@ export class SegmentZeroFill {
   }
 
   /**
-   * Stops filling and cuts the zeros off the file's end, which returns to `size`. True when
-   * the file was truncated (its new size still needs an fdatasync).
+   * Stops filling and cuts the zeros off the file's end, which returns to `size`: for good when
+   * `final` (roll, close), else until the next fillAhead. The caller keeps appends out meanwhile.
+   * True when the file was truncated (its new size is durable only after an fdatasync).
    */
-  async trim(size: number): Promise<boolean> {
-    await this.stop()
-    if (this.zeroEnd <= size) return false
-    await this.file.truncate(size)
-    this.zeroEnd = size
-    return true
+  async trim(size: number, final: boolean): Promise<boolean> {
+    this.stopped = true
+    await this.running?.catch(() => {})
+    this.stopped = final
+    const cut = this.zeroEnd > size
+    if (cut) {
+      await this.file.truncate(size)
+      this.zeroEnd = size
+    }
+    this.settleBudget()
+    return cut
   }
 
   /** Stops filling for good (the segment rolled, closed or left the log); zeros already written stay. */

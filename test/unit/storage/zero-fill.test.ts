@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {type StorageFile, type StorageFs, nodeFs} from '../../../src/storage/fs.js'
 import {PartitionLog} from '../../../src/storage/log.js'
-import {ZERO_FILL_CHUNK, ZeroFillBudget} from '../../../src/storage/zero-fill.js'
+import {ZERO_FILL_AFTER, ZERO_FILL_CHUNK, ZeroFillBudget} from '../../../src/storage/zero-fill.js'
 import {countingFs, makeBatch, makeTempDir, recordingLogger, waitFor} from './helpers.js'
 
 let temp: {path: string; remove: () => Promise<void>}
@@ -35,47 +35,70 @@ async function logFileSizes(dir: string): Promise<number[]> {
   return Promise.all(names.map(async (name) => (await stat(join(dir, name))).size))
 }
 
-async function fileSizeAtLeast(dir: string, bytes: number) {
+/** Polls the size of the newest .log in `dir` until `wanted` holds. */
+async function activeFileSize(dir: string, wanted: (size: number) => boolean, what: string) {
   const deadline = Date.now() + 10_000
   while (Date.now() < deadline) {
     const sizes = await logFileSizes(dir)
-    if (sizes[sizes.length - 1] >= bytes) return
+    if (wanted(sizes[sizes.length - 1])) return
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
-  throw new Error(`the .log in ${dir} did not grow to ${bytes} bytes`)
+  throw new Error(`timed out waiting for the .log in ${dir} ${what}`)
 }
 
+const fileSizeAtLeast = (dir: string, bytes: number) => activeFileSize(dir, (size) => size >= bytes, `to reach ${bytes} bytes`)
+
 const tail = (batch: Buffer) => batch[batch.length - 1]
+/** A batch that brings a segment to the size where zero-filling starts. */
+const bulk = (fill = 0) => makeBatch({fill, payloadBytes: ZERO_FILL_AFTER})
 
 describe('zero-filling ahead of acks=all appends', () => {
   it('writes zeros past the data of a log taking acks=all appends, which later appends overwrite', async () => {
     const dir = join(temp.path, 't-0')
     const fs = countingFs()
     const log = await openLog(dir, {fs})
-    await log.append(makeBatch({fill: 0}), {durable: true})
-    await fileSizeAtLeast(dir, ZERO_FILL_CHUNK)
-    for (let i = 1; i <= 20; i++) await log.append(makeBatch({fill: i, payloadBytes: 1000}), {durable: true})
+    await log.append(bulk(0), {durable: true})
+    await log.append(makeBatch({fill: 1}), {durable: true})
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
+    for (let i = 2; i <= 21; i++) await log.append(makeBatch({fill: i, payloadBytes: 1000}), {durable: true})
     const {batches} = await log.read(0, 1 << 30)
-    expect(batches.map(tail)).toEqual(Array.from({length: 21}, (_, i) => i))
+    expect(batches.map(tail)).toEqual(Array.from({length: 22}, (_, i) => i))
     expect(batches.reduce((bytes, batch) => bytes + batch.length, 0)).toBe(log.sizeInBytes())
     // The appends after the first went through O_DSYNC, over the zeros.
-    expect(fs.writesThrough).toBe(20)
+    expect(fs.writesThrough).toBe(21)
   })
 
-  it('leaves a log taking only acks=1 appends as long as its data', async () => {
+  it("leaves a log's file as long as its data under acks=1, and under acks=all while it is small (Kafka's tools read live segments)", async () => {
+    const acks1 = join(temp.path, 'a-0')
+    const log = await openLog(acks1)
+    await log.append(bulk(), {durable: false})
+    for (let i = 1; i < 20; i++) await log.append(makeBatch({fill: i}), {durable: false})
+    await log.flush()
+    expect(await logFileSizes(acks1)).toEqual([log.sizeInBytes()])
+    const small = join(temp.path, 'b-0')
+    const smallLog = await openLog(small)
+    for (let i = 0; i < 20; i++) await smallLog.append(makeBatch({fill: i, payloadBytes: 1000}), {durable: true})
+    expect(await logFileSizes(small)).toEqual([smallLog.sizeInBytes()])
+  })
+
+  it('cuts the zeros off once no append came for a second, and fills again when appends resume', async () => {
     const dir = join(temp.path, 't-0')
     const log = await openLog(dir)
-    for (let i = 0; i < 20; i++) await log.append(makeBatch({fill: i}), {durable: false})
-    await log.flush()
-    expect(await logFileSizes(dir)).toEqual([log.sizeInBytes()])
+    await log.append(bulk(0), {durable: true})
+    await log.append(makeBatch({fill: 1}), {durable: true})
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
+    await activeFileSize(dir, (size) => size === log.sizeInBytes(), 'to lose its zeros once idle')
+    await log.append(makeBatch({fill: 2}), {durable: true})
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
+    expect((await log.read(0, 1 << 30)).batches.map(tail)).toEqual([0, 1, 2])
   })
 
   it('cuts the zeros off when the log closes, and a clean start appends where the data ends', async () => {
     const dir = join(temp.path, 't-0')
     const log = await openLog(dir)
-    await log.append(makeBatch({fill: 0}), {durable: true})
-    await fileSizeAtLeast(dir, ZERO_FILL_CHUNK)
+    await log.append(bulk(0), {durable: true})
     await log.append(makeBatch({fill: 1}), {durable: true})
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
     const size = log.sizeInBytes()
     await closeLog(log)
     expect(await logFileSizes(dir)).toEqual([size])
@@ -86,26 +109,27 @@ describe('zero-filling ahead of acks=all appends', () => {
 
   it('cuts the zeros off a segment when it rolls, and fills no further than segment.bytes', async () => {
     const dir = join(temp.path, 't-0')
-    const segmentBytes = 3 * 1024 * 1024
+    const segmentBytes = ZERO_FILL_AFTER + 3 * 1024 * 1024
     const log = await openLog(dir, {config: {segmentBytes}})
     const batch = (fill: number) => makeBatch({fill, payloadBytes: 512 * 1024})
-    await log.append(batch(0), {durable: true})
-    await fileSizeAtLeast(dir, 2 * 1024 * 1024)
-    for (let i = 1; i < 8; i++) await log.append(batch(i), {durable: true})
+    for (let i = 0; i < 9; i++) await log.append(batch(i), {durable: true})
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + 2 * 1024 * 1024)
+    for (let i = 9; i < 20; i++) await log.append(batch(i), {durable: true})
     await log.flush()
     const sizes = await logFileSizes(dir)
     expect(sizes.length).toBeGreaterThan(1)
     // Every rolled segment holds whole batches and nothing after them.
     for (const size of sizes.slice(0, -1)) expect(size % batch(0).length).toBe(0)
     expect(Math.max(...sizes)).toBeLessThanOrEqual(segmentBytes)
-    expect((await log.read(0, 1 << 30)).batches.map(tail)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
+    expect((await log.read(0, 1 << 30)).batches.map(tail)).toEqual(Array.from({length: 20}, (_, i) => i))
   })
 
   it('recovers from a crash that left zeros past the data: no warning, nothing lost, appends go on', async () => {
     const dir = join(temp.path, 't-0')
     const log = await openLog(dir)
-    for (let i = 0; i < 5; i++) await log.append(makeBatch({fill: i}), {durable: true})
-    await fileSizeAtLeast(dir, ZERO_FILL_CHUNK)
+    await log.append(bulk(0), {durable: true})
+    for (let i = 1; i < 5; i++) await log.append(makeBatch({fill: i}), {durable: true})
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
     // What a crash leaves: the files as they are now, the log never closed.
     const crashed = join(temp.path, 'crashed-0')
     await cp(dir, crashed, {recursive: true})
@@ -129,7 +153,7 @@ describe('zero-filling ahead of acks=all appends', () => {
     // Writes of zeros take a while to start, so appends catch up with them.
     const fs = slowZerosFs(20)
     const log = await openLog(dir, {fs})
-    await log.append(makeBatch({fill: 0}), {durable: true})
+    await log.append(bulk(0), {durable: true})
     const appends: Array<Promise<unknown>> = []
     for (let i = 1; i <= 40; i++) appends.push(log.append(makeBatch({fill: i, payloadBytes: 100 * 1024}), {durable: i % 2 === 0}))
     await Promise.all(appends)
@@ -143,8 +167,10 @@ describe('zero-filling ahead of acks=all appends', () => {
     const budget = new ZeroFillBudget(ZERO_FILL_CHUNK)
     const first = await openLog(join(temp.path, 'a-0'), {zeroFillBudget: budget})
     const second = await openLog(join(temp.path, 'b-0'), {zeroFillBudget: budget})
+    await first.append(bulk(), {durable: true})
     await first.append(makeBatch(), {durable: true})
-    await fileSizeAtLeast(join(temp.path, 'a-0'), ZERO_FILL_CHUNK)
+    await fileSizeAtLeast(join(temp.path, 'a-0'), ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
+    await second.append(bulk(), {durable: true})
     await second.append(makeBatch(), {durable: true})
     await second.flush()
     expect(await logFileSizes(join(temp.path, 'b-0'))).toEqual([second.sizeInBytes()])
@@ -158,8 +184,9 @@ describe('zero-filling ahead of acks=all appends', () => {
     const budget = new ZeroFillBudget()
     const dir = join(temp.path, 't-0')
     const log = await openLog(dir, {zeroFillBudget: budget})
+    await log.append(bulk(), {durable: true})
     await log.append(makeBatch(), {durable: true})
-    await fileSizeAtLeast(dir, ZERO_FILL_CHUNK)
+    await fileSizeAtLeast(dir, ZERO_FILL_AFTER + ZERO_FILL_CHUNK)
     await waitFor(() => budget.held > 0 && budget.held <= ZERO_FILL_CHUNK, 'the chunk to be held')
     const held = budget.held
     await log.append(makeBatch({payloadBytes: 4 * 1024 * 1024}), {durable: true})
