@@ -163,6 +163,37 @@ describe('zero-filling ahead of acks=all appends', () => {
     expect((await reopened.read(0, 1 << 30)).batches.map(tail)).toEqual(Array.from({length: 41}, (_, i) => i))
   })
 
+  it('goes on without zeros when writing them fails (a full disk), and loses nothing', async () => {
+    const dir = join(temp.path, 't-0')
+    const logger = recordingLogger()
+    const log = await openLog(dir, {fs: zerosFs({zeroWrite: () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), {code: 'ENOSPC'}))}), logger})
+    await log.append(bulk(0), {durable: true})
+    for (let i = 1; i <= 5; i++) await log.append(makeBatch({fill: i}), {durable: true})
+    expect((await log.read(0, 1 << 30)).batches.map(tail)).toEqual([0, 1, 2, 3, 4, 5])
+    expect(await logFileSizes(dir)).toEqual([log.sizeInBytes()])
+    expect(logger.errors).toEqual([])
+  })
+
+  it('fails the log when the fdatasync of its zeros fails, as after any failed fsync', async () => {
+    const dir = join(temp.path, 't-0')
+    let zerosWritten = false
+    const fs = zerosFs({
+      zeroWrite: async () => {
+        zerosWritten = true
+      },
+      datasync: () => (zerosWritten ? Promise.reject(new Error('EIO: i/o error')) : Promise.resolve()),
+    })
+    const logger = recordingLogger()
+    const log = await openLog(dir, {fs, logger})
+    await log.append(bulk(0), {durable: false})
+    await log.flush()
+    // Written through O_DSYNC (everything before it is synced): the only fdatasync after it is the zeros'.
+    await log.append(makeBatch({fill: 1}), {durable: true})
+    await waitFor(() => logger.errors.length > 0, 'the log to fail')
+    expect(logger.errors.join('\n')).toContain('EIO')
+    await expect(log.append(makeBatch(), {durable: false})).rejects.toMatchObject({code: 56})
+  })
+
   it('holds no more zeros across logs than the budget allows, and gives them back on close', async () => {
     const budget = new ZeroFillBudget(ZERO_FILL_CHUNK)
     const first = await openLog(join(temp.path, 'a-0'), {zeroFillBudget: budget})
@@ -196,26 +227,35 @@ describe('zero-filling ahead of acks=all appends', () => {
 
 /** nodeFs whose writes of zeros (only the zero-filling writes those) wait `delayMs` before they start. */
 function slowZerosFs(delayMs: number): StorageFs {
+  return zerosFs({zeroWrite: () => new Promise((resolve) => setTimeout(resolve, delayMs))})
+}
+
+/**
+ * nodeFs where each write of zeros first runs `zeroWrite` (which may delay or fail it), and each
+ * fdatasync first runs `datasync`.
+ */
+function zerosFs(hooks: {zeroWrite: () => Promise<void>; datasync?: () => Promise<void>}): StorageFs {
   return {
     ...nodeFs,
     async open(path, flags) {
       const file = await nodeFs.open(path, flags)
-      const slowed: StorageFile = {
+      const hooked: StorageFile = {
         read: (buffer, offset, length, position) => file.read(buffer, offset, length, position),
         write: (buffer, offset, length, position) => file.write(buffer, offset, length, position),
         writev: async (buffers, position) => {
-          if (buffers.every((buffer) => buffer.length > 0 && buffer.every((byte) => byte === 0))) {
-            await new Promise((resolve) => setTimeout(resolve, delayMs))
-          }
+          if (buffers.every((buffer) => buffer.length > 0 && buffer.every((byte) => byte === 0))) await hooks.zeroWrite()
           return file.writev(buffers, position)
         },
-        datasync: () => file.datasync(),
+        datasync: async () => {
+          await hooks.datasync?.()
+          await file.datasync()
+        },
         sync: () => file.sync(),
         truncate: (length) => file.truncate(length),
         stat: () => file.stat(),
         close: () => file.close(),
       }
-      return slowed
+      return hooked
     },
   }
 }
