@@ -23,6 +23,7 @@ import {DeleteRecords} from './messages/21-delete-records.js'
 import {InitProducerId} from './messages/22-init-producer-id.js'
 import {DescribeConfigs} from './messages/32-describe-configs.js'
 import {AlterConfigs} from './messages/33-alter-configs.js'
+import {DescribeLogDirs} from './messages/35-describe-log-dirs.js'
 import {CreatePartitions} from './messages/37-create-partitions.js'
 import {DeleteGroups} from './messages/42-delete-groups.js'
 import {IncrementalAlterConfigs} from './messages/44-incremental-alter-configs.js'
@@ -53,6 +54,7 @@ export const ApiKey = {
   InitProducerId: 22,
   DescribeConfigs: 32,
   AlterConfigs: 33,
+  DescribeLogDirs: 35,
   CreatePartitions: 37,
   DeleteGroups: 42,
   IncrementalAlterConfigs: 44,
@@ -82,6 +84,7 @@ export const APIS: readonly ApiDefinition[] = [
   InitProducerId,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,
@@ -117,6 +120,7 @@ export {
   InitProducerId,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   CreatePartitions,
   DeleteGroups,
   IncrementalAlterConfigs,

@@ -20,6 +20,7 @@ import {deleteRecordsHandler} from './21-delete-records.js'
 import {initProducerIdHandler} from './22-init-producer-id.js'
 import {describeConfigsHandler} from './32-describe-configs.js'
 import {alterConfigsHandler} from './33-alter-configs.js'
+import {describeLogDirsHandler} from './35-describe-log-dirs.js'
 import {createPartitionsHandler} from './37-create-partitions.js'
 import {deleteGroupsHandler} from './42-delete-groups.js'
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js'
@@ -54,6 +55,7 @@ for (const handler of [
   initProducerIdHandler,
   describeConfigsHandler,
   alterConfigsHandler,
+  describeLogDirsHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
   incrementalAlterConfigsHandler,

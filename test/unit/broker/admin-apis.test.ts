@@ -1,0 +1,84 @@
+/** The admin APIs Kafka's own tools call (kafka-log-dirs, kafka-transactions, ...), against a real broker core. */
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {ErrorCode} from '../../../src/protocol/errors.js'
+import {Produce} from '../../../src/protocol/messages/00-produce.js'
+import {OffsetCommit} from '../../../src/protocol/messages/08-offset-commit.js'
+import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
+import {DescribeLogDirs} from '../../../src/protocol/messages/35-describe-log-dirs.js'
+import {encodeRecordBatch} from '../../../src/protocol/records.js'
+import {openTestBroker, type TestBroker} from './harness.js'
+
+let t: TestBroker
+beforeEach(async () => {
+  t = await openTestBroker()
+  await t.call(CreateTopics, 7, {
+    topics: [{name: 'orders', numPartitions: 2, replicationFactor: 1, assignments: [], configs: []}],
+    timeoutMs: 1000,
+  })
+})
+afterEach(async () => {
+  await t.close()
+})
+
+const batchOf = (values: string[], idempotent?: {producerId: number; producerEpoch: number; baseSequence: number}) =>
+  encodeRecordBatch({
+    ...idempotent,
+    records: values.map((value) => ({key: null, value: Buffer.from(value), headers: [], timestamp: Date.now()})),
+  })
+
+async function produce(partition: number, records: Buffer) {
+  const response = await t.call(Produce, 9, {acks: -1, timeoutMs: 1000, topicData: [{name: 'orders', partitionData: [{index: partition, records}]}]})
+  expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE)
+}
+
+describe('DescribeLogDirs', () => {
+  const sizes = async (topics: {topic: string; partitions: number[]}[] | null) => {
+    const response = await t.call(DescribeLogDirs, 4, {topics})
+    expect(response.results).toHaveLength(1)
+    const [result] = response.results
+    return new Map(result.topics.flatMap((topic) => topic.partitions.map((p) => [`${topic.name}-${p.partitionIndex}`, p.partitionSize])))
+  }
+
+  it('names the data directory and the volume it is on', async () => {
+    const {results: [result]} = await t.call(DescribeLogDirs, 4, {topics: null})
+    expect(result.errorCode).toBe(ErrorCode.NONE)
+    expect(result.logDir).toBe(t.broker.config.dataDir)
+    expect(result.totalBytes).toBeGreaterThan(0)
+    expect(result.usableBytes).toBeGreaterThan(0)
+    expect(result.usableBytes).toBeLessThanOrEqual(result.totalBytes)
+  })
+
+  it('reports each partition growing as records are produced to it', async () => {
+    expect((await sizes(null)).get('orders-0')).toBe(0)
+    await produce(0, batchOf(['a', 'b', 'c']))
+    const after = await sizes(null)
+    expect(after.get('orders-0')).toBeGreaterThan(0)
+    expect(after.get('orders-1')).toBe(0)
+    const {results: [result]} = await t.call(DescribeLogDirs, 4, {topics: null})
+    const orders = result.topics.find((topic) => topic.name === 'orders')!
+    expect(orders.partitions.every((p) => p.offsetLag === 0 && !p.isFutureKey)).toBe(true)
+  })
+
+  it('answers only the partitions asked for, leaving out what does not exist', async () => {
+    const answered = await sizes([{topic: 'orders', partitions: [1, 7]}, {topic: 'missing', partitions: [0]}])
+    expect([...answered.keys()]).toEqual(['orders-1'])
+  })
+
+  it('lists the consumer offsets topic once a group has committed, as Kafka lists its internal topics', async () => {
+    const commit = await t.call(OffsetCommit, 5, {
+      groupId: 'g', generationIdOrMemberEpoch: -1, memberId: '',
+      topics: [{name: 'orders', partitions: [{partitionIndex: 0, committedOffset: 0, committedMetadata: ''}]}],
+    })
+    expect(commit.topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE)
+    const answered = await sizes(null)
+    const offsetsPartitions = [...answered].filter(([key]) => key.startsWith('__consumer_offsets-'))
+    expect(offsetsPartitions.length).toBeGreaterThan(0)
+    expect(offsetsPartitions.some(([, size]) => size > 0)).toBe(true)
+  })
+
+  it('answers v1 without the volume fields', async () => {
+    const response = await t.call(DescribeLogDirs, 1, {topics: [{topic: 'orders', partitions: [0]}]})
+    expect(response.results[0]).toMatchObject({errorCode: 0, totalBytes: -1, usableBytes: -1})
+    expect(response.results[0].topics[0].partitions).toHaveLength(1)
+  })
+})
