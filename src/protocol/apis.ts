@@ -21,14 +21,22 @@ import {CreateTopics} from './messages/19-create-topics.js'
 import {DeleteTopics} from './messages/20-delete-topics.js'
 import {DeleteRecords} from './messages/21-delete-records.js'
 import {InitProducerId} from './messages/22-init-producer-id.js'
+import {DescribeAcls} from './messages/29-describe-acls.js'
+import {CreateAcls} from './messages/30-create-acls.js'
+import {DeleteAcls} from './messages/31-delete-acls.js'
 import {DescribeConfigs} from './messages/32-describe-configs.js'
 import {AlterConfigs} from './messages/33-alter-configs.js'
 import {DescribeLogDirs} from './messages/35-describe-log-dirs.js'
 import {CreatePartitions} from './messages/37-create-partitions.js'
 import {DeleteGroups} from './messages/42-delete-groups.js'
+import {ElectLeaders} from './messages/43-elect-leaders.js'
 import {IncrementalAlterConfigs} from './messages/44-incremental-alter-configs.js'
+import {ListPartitionReassignments} from './messages/46-list-partition-reassignments.js'
 import {OffsetDelete} from './messages/47-offset-delete.js'
 import {DescribeCluster} from './messages/60-describe-cluster.js'
+import {DescribeProducers} from './messages/61-describe-producers.js'
+import {DescribeTransactions} from './messages/65-describe-transactions.js'
+import {ListTransactions} from './messages/66-list-transactions.js'
 import {DescribeTopicPartitions} from './messages/75-describe-topic-partitions.js'
 import type {ApiDefinition} from './schema.js'
 
@@ -52,14 +60,22 @@ export const ApiKey = {
   DeleteTopics: 20,
   DeleteRecords: 21,
   InitProducerId: 22,
+  DescribeAcls: 29,
+  CreateAcls: 30,
+  DeleteAcls: 31,
   DescribeConfigs: 32,
   AlterConfigs: 33,
   DescribeLogDirs: 35,
   CreatePartitions: 37,
   DeleteGroups: 42,
+  ElectLeaders: 43,
   IncrementalAlterConfigs: 44,
+  ListPartitionReassignments: 46,
   OffsetDelete: 47,
   DescribeCluster: 60,
+  DescribeProducers: 61,
+  DescribeTransactions: 65,
+  ListTransactions: 66,
   DescribeTopicPartitions: 75,
 } as const
 
@@ -82,14 +98,22 @@ export const APIS: readonly ApiDefinition[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
   DescribeLogDirs,
   CreatePartitions,
   DeleteGroups,
+  ElectLeaders,
   IncrementalAlterConfigs,
+  ListPartitionReassignments,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
   DescribeTopicPartitions,
 ]
 
@@ -118,13 +142,21 @@ export {
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  DescribeAcls,
+  CreateAcls,
+  DeleteAcls,
   DescribeConfigs,
   AlterConfigs,
   DescribeLogDirs,
   CreatePartitions,
   DeleteGroups,
+  ElectLeaders,
   IncrementalAlterConfigs,
+  ListPartitionReassignments,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
   DescribeTopicPartitions,
 }
