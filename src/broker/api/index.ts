@@ -26,6 +26,7 @@ import {deleteGroupsHandler} from './42-delete-groups.js'
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js'
 import {offsetDeleteHandler} from './47-offset-delete.js'
 import {describeClusterHandler} from './60-describe-cluster.js'
+import {describeProducersHandler} from './61-describe-producers.js'
 import {describeTopicPartitionsHandler} from './75-describe-topic-partitions.js'
 
 const handlers = new Map<number, ApiHandler>()
@@ -61,6 +62,7 @@ for (const handler of [
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
   describeClusterHandler,
+  describeProducersHandler,
   describeTopicPartitionsHandler,
 ] as ApiHandler[]) {
   handlers.set(handler.api.key, handler)

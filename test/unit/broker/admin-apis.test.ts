@@ -5,6 +5,8 @@ import {Produce} from '../../../src/protocol/messages/00-produce.js'
 import {OffsetCommit} from '../../../src/protocol/messages/08-offset-commit.js'
 import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
 import {DescribeLogDirs} from '../../../src/protocol/messages/35-describe-log-dirs.js'
+import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id.js'
+import {DescribeProducers} from '../../../src/protocol/messages/61-describe-producers.js'
 import {encodeRecordBatch} from '../../../src/protocol/records.js'
 import {openTestBroker, type TestBroker} from './harness.js'
 
@@ -80,5 +82,44 @@ describe('DescribeLogDirs', () => {
     const response = await t.call(DescribeLogDirs, 1, {topics: [{topic: 'orders', partitions: [0]}]})
     expect(response.results[0]).toMatchObject({errorCode: 0, totalBytes: -1, usableBytes: -1})
     expect(response.results[0].topics[0].partitions).toHaveLength(1)
+  })
+})
+
+describe('DescribeProducers', () => {
+  const describeProducers = async (name: string, partitionIndexes: number[]) => {
+    const response = await t.call(DescribeProducers, 0, {topics: [{name, partitionIndexes}]})
+    return response.topics[0].partitions
+  }
+
+  it('shows an idempotent producer with its epoch, last sequence and last timestamp', async () => {
+    const {producerId, producerEpoch} = await t.call(InitProducerId, 4, {transactionalId: null, transactionTimeoutMs: 60_000})
+    await produce(0, batchOf(['a', 'b'], {producerId, producerEpoch, baseSequence: 0}))
+    const before = Date.now()
+    await produce(0, batchOf(['c', 'd', 'e'], {producerId, producerEpoch, baseSequence: 2}))
+    await produce(1, batchOf(['plain']))
+
+    const [first, second] = await describeProducers('orders', [0, 1])
+    expect(first).toMatchObject({partitionIndex: 0, errorCode: 0, errorMessage: null})
+    expect(first.activeProducers).toEqual([{
+      producerId, producerEpoch, lastSequence: 4, lastTimestamp: expect.any(Number), coordinatorEpoch: -1, currentTxnStartOffset: -1,
+    }])
+    expect(first.activeProducers[0].lastTimestamp).toBeGreaterThanOrEqual(before)
+    expect(second).toMatchObject({partitionIndex: 1, errorCode: 0, activeProducers: []})
+  })
+
+  it('still knows the producer after a restart', async () => {
+    const {producerId, producerEpoch} = await t.call(InitProducerId, 4, {transactionalId: null, transactionTimeoutMs: 60_000})
+    await produce(0, batchOf(['a'], {producerId, producerEpoch, baseSequence: 0}))
+    await t.restart()
+    const [partition] = await describeProducers('orders', [0])
+    expect(partition.activeProducers).toMatchObject([{producerId, producerEpoch, lastSequence: 0}])
+  })
+
+  it('answers unknown topics and partitions with UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    expect(await describeProducers('orders', [2])).toMatchObject([{partitionIndex: 2, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, activeProducers: []}])
+    expect(await describeProducers('missing', [0])).toMatchObject([{
+      partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.',
+    }])
+    expect(await describeProducers('bad name', [0])).toMatchObject([{errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION}])
   })
 })
