@@ -23,6 +23,7 @@ import {alterConfigsHandler} from './33-alter-configs.js'
 import {describeLogDirsHandler} from './35-describe-log-dirs.js'
 import {createPartitionsHandler} from './37-create-partitions.js'
 import {deleteGroupsHandler} from './42-delete-groups.js'
+import {electLeadersHandler} from './43-elect-leaders.js'
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js'
 import {offsetDeleteHandler} from './47-offset-delete.js'
 import {describeClusterHandler} from './60-describe-cluster.js'
@@ -59,6 +60,7 @@ for (const handler of [
   describeLogDirsHandler,
   createPartitionsHandler,
   deleteGroupsHandler,
+  electLeadersHandler,
   incrementalAlterConfigsHandler,
   offsetDeleteHandler,
   describeClusterHandler,

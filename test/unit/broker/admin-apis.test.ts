@@ -6,6 +6,7 @@ import {OffsetCommit} from '../../../src/protocol/messages/08-offset-commit.js'
 import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
 import {DescribeLogDirs} from '../../../src/protocol/messages/35-describe-log-dirs.js'
 import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id.js'
+import {ElectLeaders} from '../../../src/protocol/messages/43-elect-leaders.js'
 import {DescribeProducers} from '../../../src/protocol/messages/61-describe-producers.js'
 import {encodeRecordBatch} from '../../../src/protocol/records.js'
 import {openTestBroker, type TestBroker} from './harness.js'
@@ -121,5 +122,39 @@ describe('DescribeProducers', () => {
       partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'This server does not host this topic-partition.',
     }])
     expect(await describeProducers('bad name', [0])).toMatchObject([{errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION}])
+  })
+})
+
+describe('ElectLeaders', () => {
+  it('answers every named partition with ELECTION_NOT_NEEDED: one broker is always the preferred leader', async () => {
+    for (const electionType of [0, 1]) {
+      const response = await t.call(ElectLeaders, 2, {electionType, topicPartitions: [{topic: 'orders', partitions: [0, 1]}], timeoutMs: 1000})
+      expect(response.errorCode).toBe(ErrorCode.NONE)
+      expect(response.replicaElectionResults).toEqual([{topic: 'orders', partitionResult: [
+        {partitionId: 0, errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: 'Leader election not needed for topic partition.'},
+        {partitionId: 1, errorCode: ErrorCode.ELECTION_NOT_NEEDED, errorMessage: 'Leader election not needed for topic partition.'},
+      ]}])
+    }
+  })
+
+  it('names what does not exist in Kafka controller words', async () => {
+    const response = await t.call(ElectLeaders, 2, {
+      electionType: 0, topicPartitions: [{topic: 'orders', partitions: [5]}, {topic: 'missing', partitions: [0]}], timeoutMs: 1000,
+    })
+    expect(response.replicaElectionResults).toEqual([
+      {topic: 'orders', partitionResult: [{partitionId: 5, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'No such partition as orders-5'}]},
+      {topic: 'missing', partitionResult: [{partitionId: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: 'No such topic as missing'}]},
+    ])
+  })
+
+  it('lists each topic with nothing to elect when asked for all partitions', async () => {
+    const response = await t.call(ElectLeaders, 0, {topicPartitions: null, timeoutMs: 1000})
+    expect(response.replicaElectionResults).toEqual([{topic: 'orders', partitionResult: []}])
+  })
+
+  it('refuses an unknown election type', async () => {
+    const response = await t.call(ElectLeaders, 1, {electionType: 7, topicPartitions: [{topic: 'orders', partitions: [0]}], timeoutMs: 1000})
+    expect(response.errorCode).toBe(ErrorCode.INVALID_REQUEST)
+    expect(response.replicaElectionResults[0].partitionResult).toEqual([{partitionId: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unknown election type 7'}])
   })
 })
