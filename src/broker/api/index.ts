@@ -25,6 +25,7 @@ import {createPartitionsHandler} from './37-create-partitions.js'
 import {deleteGroupsHandler} from './42-delete-groups.js'
 import {electLeadersHandler} from './43-elect-leaders.js'
 import {incrementalAlterConfigsHandler} from './44-incremental-alter-configs.js'
+import {listPartitionReassignmentsHandler} from './46-list-partition-reassignments.js'
 import {offsetDeleteHandler} from './47-offset-delete.js'
 import {describeClusterHandler} from './60-describe-cluster.js'
 import {describeProducersHandler} from './61-describe-producers.js'
@@ -62,6 +63,7 @@ for (const handler of [
   deleteGroupsHandler,
   electLeadersHandler,
   incrementalAlterConfigsHandler,
+  listPartitionReassignmentsHandler,
   offsetDeleteHandler,
   describeClusterHandler,
   describeProducersHandler,

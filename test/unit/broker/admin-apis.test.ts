@@ -7,6 +7,7 @@ import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
 import {DescribeLogDirs} from '../../../src/protocol/messages/35-describe-log-dirs.js'
 import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id.js'
 import {ElectLeaders} from '../../../src/protocol/messages/43-elect-leaders.js'
+import {ListPartitionReassignments} from '../../../src/protocol/messages/46-list-partition-reassignments.js'
 import {DescribeProducers} from '../../../src/protocol/messages/61-describe-producers.js'
 import {encodeRecordBatch} from '../../../src/protocol/records.js'
 import {openTestBroker, type TestBroker} from './harness.js'
@@ -156,5 +157,14 @@ describe('ElectLeaders', () => {
     const response = await t.call(ElectLeaders, 1, {electionType: 7, topicPartitions: [{topic: 'orders', partitions: [0]}], timeoutMs: 1000})
     expect(response.errorCode).toBe(ErrorCode.INVALID_REQUEST)
     expect(response.replicaElectionResults[0].partitionResult).toEqual([{partitionId: 0, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Unknown election type 7'}])
+  })
+})
+
+describe('ListPartitionReassignments', () => {
+  it('has no reassignment in progress, for all partitions or named ones, existing or not', async () => {
+    for (const topics of [null, [{name: 'orders', partitionIndexes: [0, 1]}, {name: 'missing', partitionIndexes: [0]}]]) {
+      const response = await t.call(ListPartitionReassignments, 0, {timeoutMs: 1000, topics})
+      expect(response).toMatchObject({errorCode: ErrorCode.NONE, errorMessage: null, topics: []})
+    }
   })
 })
