@@ -13,6 +13,7 @@ import {CreateTopics} from '../protocol/messages/19-create-topics.js'
 import {DeleteTopics} from '../protocol/messages/20-delete-topics.js'
 import {DeleteRecords} from '../protocol/messages/21-delete-records.js'
 import {DescribeConfigs} from '../protocol/messages/32-describe-configs.js'
+import {DescribeLogDirs} from '../protocol/messages/35-describe-log-dirs.js'
 import {CreatePartitions} from '../protocol/messages/37-create-partitions.js'
 import {IncrementalAlterConfigs} from '../protocol/messages/44-incremental-alter-configs.js'
 import type {BrokerConnection} from './connection.js'
@@ -124,6 +125,32 @@ export interface DeletedRecords extends TopicPartitionRef {
   /** The partition's new log start offset; -1 on error. */
   lowWatermark: number
   error?: KafkaError
+}
+
+/** One partition's replica in a log directory, as DescribeLogDirs reports it. */
+export interface ReplicaLogInfo extends TopicPartitionRef {
+  /** Bytes of the partition's segments in this directory. */
+  size: number
+  /** How far this replica is behind the log end (0 on the leader). */
+  offsetLag: number
+  /** A replica being moved into this directory (kafka-reassign-partitions' future replica). */
+  isFuture: boolean
+}
+
+export interface LogDirDescription {
+  path: string
+  /** Sorted by topic, then partition. */
+  replicas: ReplicaLogInfo[]
+  /** -1 when the broker's DescribeLogDirs version (below 4) does not report it. */
+  totalBytes: number
+  usableBytes: number
+  /** The directory is offline (KAFKA_STORAGE_ERROR) or could not be read. */
+  error?: KafkaError
+}
+
+export interface BrokerLogDirs {
+  broker: number
+  logDirs: LogDirDescription[]
 }
 
 export interface PartitionIncrease {
@@ -352,6 +379,51 @@ export class Admin {
       )
     })
     return entries.map((p) => answers.get(partitionKey(p)) ?? {topic: p.topic, partition: p.partition, lowWatermark: -1, error: missingPartition(p)})
+  }
+
+  /**
+   * The log directories of each broker (default: every broker in the cluster) with the partitions
+   * of `topics` they hold (null = every topic; a topic that does not exist is simply not there).
+   * A broker that refuses the request as a whole throws its KafkaError.
+   */
+  async describeLogDirs(topics: string[] | null, opts: {brokers?: number[]} = {}): Promise<BrokerLogDirs[]> {
+    const brokers = opts.brokers ?? (await this.brokerIds())
+    const wanted = topics === null ? null : await this.existingPartitions(topics)
+    return Promise.all(
+      brokers.map(async (broker): Promise<BrokerLogDirs> => {
+        const connection = this.cluster.isLocal ? await this.cluster.anyBroker() : await this.cluster.connectionTo(broker)
+        const response = await connection.request(DescribeLogDirs, {topics: wanted})
+        const error = errorOf(response.errorCode ?? ErrorCode.NONE, null)
+        if (error) throw error
+        const logDirs = response.results.map((dir): LogDirDescription => ({
+          path: dir.logDir,
+          replicas: dir.topics
+            .flatMap((topic) =>
+              topic.partitions.map((p): ReplicaLogInfo => ({
+                topic: topic.name,
+                partition: p.partitionIndex,
+                size: p.partitionSize,
+                offsetLag: p.offsetLag,
+                isFuture: p.isFutureKey,
+              })),
+            )
+            .sort((a, b) => compareNames(a.topic, b.topic) || a.partition - b.partition),
+          totalBytes: dir.totalBytes,
+          usableBytes: dir.usableBytes,
+          error: errorOf(dir.errorCode, null),
+        }))
+        return {broker, logDirs}
+      }),
+    )
+  }
+
+  /** DescribeLogDirs names partitions, not topics: every partition of each topic that exists. */
+  private async existingPartitions(topics: string[]): Promise<Array<{topic: string; partitions: number[]}>> {
+    if (topics.length === 0) return []
+    const metadata = await this.cluster.refresh(topics)
+    return metadata
+      .filter((topic) => topic.errorCode === ErrorCode.NONE)
+      .map((topic) => ({topic: topic.name, partitions: topic.partitions.map((p) => p.partition)}))
   }
 
   /**
