@@ -18,6 +18,9 @@ import {createTopicsHandler} from './19-create-topics.js'
 import {deleteTopicsHandler} from './20-delete-topics.js'
 import {deleteRecordsHandler} from './21-delete-records.js'
 import {initProducerIdHandler} from './22-init-producer-id.js'
+import {describeAclsHandler} from './29-describe-acls.js'
+import {createAclsHandler} from './30-create-acls.js'
+import {deleteAclsHandler} from './31-delete-acls.js'
 import {describeConfigsHandler} from './32-describe-configs.js'
 import {alterConfigsHandler} from './33-alter-configs.js'
 import {describeLogDirsHandler} from './35-describe-log-dirs.js'
@@ -56,6 +59,9 @@ for (const handler of [
   deleteTopicsHandler,
   deleteRecordsHandler,
   initProducerIdHandler,
+  describeAclsHandler,
+  createAclsHandler,
+  deleteAclsHandler,
   describeConfigsHandler,
   alterConfigsHandler,
   describeLogDirsHandler,

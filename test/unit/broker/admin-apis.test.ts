@@ -4,6 +4,9 @@ import {ErrorCode} from '../../../src/protocol/errors.js'
 import {Produce} from '../../../src/protocol/messages/00-produce.js'
 import {OffsetCommit} from '../../../src/protocol/messages/08-offset-commit.js'
 import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
+import {DescribeAcls} from '../../../src/protocol/messages/29-describe-acls.js'
+import {CreateAcls} from '../../../src/protocol/messages/30-create-acls.js'
+import {DeleteAcls} from '../../../src/protocol/messages/31-delete-acls.js'
 import {DescribeLogDirs} from '../../../src/protocol/messages/35-describe-log-dirs.js'
 import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id.js'
 import {ElectLeaders} from '../../../src/protocol/messages/43-elect-leaders.js'
@@ -166,5 +169,29 @@ describe('ListPartitionReassignments', () => {
       const response = await t.call(ListPartitionReassignments, 0, {timeoutMs: 1000, topics})
       expect(response).toMatchObject({errorCode: ErrorCode.NONE, errorMessage: null, topics: []})
     }
+  })
+})
+
+describe('ACLs without an authorizer', () => {
+  const ANY = 1
+  const TOPIC = 2
+  const READ = 3
+  const ALLOW = 3
+  const LITERAL = 3
+  const acl = {resourceType: TOPIC, resourceName: 'orders', resourcePatternType: LITERAL, principal: 'User:alice', host: '*', operation: READ, permissionType: ALLOW}
+  const filter = {resourceTypeFilter: ANY, resourceNameFilter: null, patternTypeFilter: ANY, principalFilter: null, hostFilter: null, operation: ANY, permissionType: ANY}
+
+  it('refuses to list ACLs with SECURITY_DISABLED, as a Kafka broker with no authorizer does', async () => {
+    for (const version of [1, 3]) {
+      const response = await t.call(DescribeAcls, version, filter)
+      expect(response).toMatchObject({errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured on the broker', resources: []})
+    }
+  })
+
+  it('refuses each creation and each deletion filter', async () => {
+    const created = await t.call(CreateAcls, 3, {creations: [acl, {...acl, principal: 'User:bob'}]})
+    expect(created.results).toEqual(Array(2).fill({errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.'}))
+    const deleted = await t.call(DeleteAcls, 1, {filters: [filter]})
+    expect(deleted.filterResults).toEqual([{errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', matchingAcls: []}])
   })
 })
