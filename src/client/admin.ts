@@ -393,7 +393,7 @@ export class Admin {
       brokers.map(async (broker): Promise<BrokerLogDirs> => {
         const connection = this.cluster.isLocal ? await this.cluster.anyBroker() : await this.cluster.connectionTo(broker)
         const response = await connection.request(DescribeLogDirs, {topics: wanted})
-        const error = errorOf(response.errorCode ?? ErrorCode.NONE, null)
+        const error = errorOf(response.errorCode, null)
         if (error) throw error
         const logDirs = response.results.map((dir): LogDirDescription => ({
           path: dir.logDir,
