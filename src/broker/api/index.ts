@@ -32,6 +32,8 @@ import {listPartitionReassignmentsHandler} from './46-list-partition-reassignmen
 import {offsetDeleteHandler} from './47-offset-delete.js'
 import {describeClusterHandler} from './60-describe-cluster.js'
 import {describeProducersHandler} from './61-describe-producers.js'
+import {describeTransactionsHandler} from './65-describe-transactions.js'
+import {listTransactionsHandler} from './66-list-transactions.js'
 import {describeTopicPartitionsHandler} from './75-describe-topic-partitions.js'
 
 const handlers = new Map<number, ApiHandler>()
@@ -73,6 +75,8 @@ for (const handler of [
   offsetDeleteHandler,
   describeClusterHandler,
   describeProducersHandler,
+  describeTransactionsHandler,
+  listTransactionsHandler,
   describeTopicPartitionsHandler,
 ] as ApiHandler[]) {
   handlers.set(handler.api.key, handler)

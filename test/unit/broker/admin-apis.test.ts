@@ -12,6 +12,8 @@ import {InitProducerId} from '../../../src/protocol/messages/22-init-producer-id
 import {ElectLeaders} from '../../../src/protocol/messages/43-elect-leaders.js'
 import {ListPartitionReassignments} from '../../../src/protocol/messages/46-list-partition-reassignments.js'
 import {DescribeProducers} from '../../../src/protocol/messages/61-describe-producers.js'
+import {DescribeTransactions} from '../../../src/protocol/messages/65-describe-transactions.js'
+import {ListTransactions} from '../../../src/protocol/messages/66-list-transactions.js'
 import {encodeRecordBatch} from '../../../src/protocol/records.js'
 import {openTestBroker, type TestBroker} from './harness.js'
 
@@ -193,5 +195,24 @@ describe('ACLs without an authorizer', () => {
     expect(created.results).toEqual(Array(2).fill({errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.'}))
     const deleted = await t.call(DeleteAcls, 1, {filters: [filter]})
     expect(deleted.filterResults).toEqual([{errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: 'No Authorizer is configured.', matchingAcls: []}])
+  })
+})
+
+describe('transactions, which kbus does not support', () => {
+  it('lists none, even with idempotent producers about, and echoes state filters Kafka does not know', async () => {
+    const {producerId, producerEpoch} = await t.call(InitProducerId, 4, {transactionalId: null, transactionTimeoutMs: 60_000})
+    await produce(0, batchOf(['a'], {producerId, producerEpoch, baseSequence: 0}))
+    const all = await t.call(ListTransactions, 2, {stateFilters: [], producerIdFilters: [], durationFilter: -1, transactionalIdPattern: null})
+    expect(all).toMatchObject({errorCode: ErrorCode.NONE, unknownStateFilters: [], transactionStates: []})
+    const filtered = await t.call(ListTransactions, 0, {stateFilters: ['Ongoing', 'Sleeping'], producerIdFilters: [producerId]})
+    expect(filtered).toMatchObject({errorCode: ErrorCode.NONE, unknownStateFilters: ['Sleeping'], transactionStates: []})
+  })
+
+  it('knows no transactional id', async () => {
+    const response = await t.call(DescribeTransactions, 0, {transactionalIds: ['payments', '']})
+    expect(response.transactionStates.map(({transactionalId, errorCode, topics}) => ({transactionalId, errorCode, topics}))).toEqual([
+      {transactionalId: 'payments', errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, topics: []},
+      {transactionalId: '', errorCode: ErrorCode.INVALID_REQUEST, topics: []},
+    ])
   })
 })
