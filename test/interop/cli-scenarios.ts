@@ -9,7 +9,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {BIN, cliEnv, waitFor} from '../e2e/helpers/index.js'
-import type {CliSession} from './harness/cli-session.js'
+import type {CliSession, StepOptions} from './harness/cli-session.js'
 import {LongRunning, runOk} from './harness/process.js'
 import {parseTopicSummary} from './harness/topic-summary.js'
 
@@ -251,7 +251,7 @@ const getOffsets: CliScenario = {
   title: 'get-offsets: latest, earliest, by timestamp, partition filters, --json',
   async run({session: s}) {
     const topic = 'cli.offsets'
-    await s.kbus('create', ['topics', '--create', '--topic', topic, '--partitions', '2'])
+    await s.kbus('create', ['topics', '--create', '--topic', topic])
     // Keys place records by Kafka's murmur2 partitioner, the same on both brokers.
     const keyed = (round: string) => Array.from({length: 6}, (_, i) => `k${i}\t${round}-${i}\n`).join('')
     await s.kbus('produce round 1', ['console-producer', '--topic', topic, '--property', 'parse.key=true'], {input: keyed('first')})
@@ -337,7 +337,72 @@ const perfTools: CliScenario = {
   },
 }
 
+/** Kafka's own admin tools (kafka-log-dirs, kafka-transactions, ...), run against the broker as its scripts run them. */
+const KAFKA_ADMIN_TOOLS = {
+  logDirs: 'org.apache.kafka.tools.LogDirsCommand',
+  transactions: 'org.apache.kafka.tools.TransactionsCommand',
+  leaderElection: 'org.apache.kafka.tools.LeaderElectionCommand',
+  reassign: 'org.apache.kafka.tools.reassign.ReassignPartitionsCommand',
+  acls: 'org.apache.kafka.tools.AclCommand',
+}
+
+/**
+ * Kafka's own admin tools against the broker, as kafka-log-dirs.sh and the rest run them: the same
+ * tool prints the same lines against kbus and against Apache Kafka (one broker, no authorizer, no
+ * transactions in flight, nothing being reassigned).
+ */
+const kafkaAdminTools: CliScenario = {
+  id: 'kafka-admin-tools',
+  title: 'Kafka\'s own kafka-log-dirs --describe, kafka-transactions describe-producers/list/describe, kafka-leader-election, kafka-reassign-partitions --list, kafka-acls --list',
+  async run({session: s, javaClasspath}) {
+    const topic = 'cli.admin-tools'
+    const classpath = await javaClasspath()
+    const tool = (label: string, mainClass: string, args: string[], opts?: StepOptions) => s.kafkaTool(label, classpath, mainClass, args, opts)
+    await s.kbus('create', ['topics', '--create', '--topic', topic])
+    await s.kbus('produce', ['console-producer', '--topic', topic], {input: 'one\ntwo\nthree\n'})
+
+    // The data dir's path is each broker's own: the JSON is checked here, the exit code across brokers.
+    const logDirs = await tool('log-dirs --describe', KAFKA_ADMIN_TOOLS.logDirs, ['--describe', '--topic-list', topic], {compare: 'exit-code'})
+    const [intro, received, json] = lines(logDirs.stdout)
+    expect(intro === 'Querying brokers for log directories information' && received === 'Received log directory information from brokers 1',
+      'kafka-log-dirs\'s two lines before the JSON', logDirs.stdout)
+    const described = JSON.parse(json ?? '{}') as {brokers?: {logDirs: {logDir: string; error: null; partitions: {partition: string; size: number; offsetLag: number}[]}[]}[]}
+    const dirs = described.brokers?.[0]?.logDirs ?? []
+    expect(dirs.length === 1 && dirs[0]!.logDir === s.target.dataDir && dirs[0]!.error === null, 'one log dir, the broker\'s data dir', logDirs.stdout)
+    const [partition] = dirs[0]!.partitions
+    expect(dirs[0]!.partitions.length === 1 && partition!.partition === `${topic}-0` && partition!.size > 0 && partition!.offsetLag === 0,
+      'the produced partition with its size on disk', logDirs.stdout)
+
+    // Producer ids are each broker's own (kbus's look like clock readings): the row is checked here.
+    const producers = await tool('describe-producers', KAFKA_ADMIN_TOOLS.transactions, ['describe-producers', '--topic', topic, '--partition', '0'], {compare: 'exit-code'})
+    const [header, row, ...more] = lines(producers.stdout).map((line) => line.split('\t').map((cell) => cell.trim()).filter((cell) => cell !== ''))
+    expect(header?.join(' ') === 'ProducerId ProducerEpoch LatestCoordinatorEpoch LastSequence LastTimestamp CurrentTransactionStartOffset' && more.length === 0,
+      'the header and one producer', producers.stdout)
+    expect(row?.[1] === '0' && row[2] === '-1' && row[3] === '2' && /^\d{13}$/.test(row[4] ?? '') && row[5] === 'None',
+      'the console producer at epoch 0, its last sequence 2 (three records), no transaction', producers.stdout)
+
+    const elected = await tool('leader-election --topic --partition', KAFKA_ADMIN_TOOLS.leaderElection, ['--election-type', 'preferred', '--topic', topic, '--partition', '0'])
+    expect(elected.stdout === `Valid replica already elected for partitions ${topic}-0\n`, 'the partition already has its preferred leader', elected.stdout)
+    // Kafka leaves out the partitions that need no election: nothing to print.
+    const electedAll = await tool('leader-election --all-topic-partitions', KAFKA_ADMIN_TOOLS.leaderElection, ['--election-type', 'preferred', '--all-topic-partitions'])
+    expect(electedAll.stdout === '', 'nothing printed', electedAll.stdout)
+    const reassignments = await tool('reassign-partitions --list', KAFKA_ADMIN_TOOLS.reassign, ['--list'])
+    expect(reassignments.stdout === 'No partition reassignments found.\n', 'no reassignment in progress', reassignments.stdout)
+    const acls = await tool('acls --list', KAFKA_ADMIN_TOOLS.acls, ['--list'], {exit: 1, lines: (line) => line.startsWith('Error') || line.startsWith('Caused by')})
+    expect(lines(acls.stdout)[0] === 'Error while executing ACL command: org.apache.kafka.common.errors.SecurityDisabledException: No Authorizer is configured on the broker',
+      'Kafka\'s error for a broker without an authorizer', acls.stdout)
+    const transactions = await tool('transactions list', KAFKA_ADMIN_TOOLS.transactions, ['list'])
+    expect(lines(transactions.stdout).length === 1 && /^TransactionalId\s+Coordinator\s+ProducerId\s+TransactionState/.test(transactions.stdout),
+      'the header alone: no transaction', transactions.stdout)
+    // Both fail (exit 1) naming the id; Kafka's from DescribeTransactions, kbus's earlier, at FindCoordinator for a transaction
+    // coordinator, which kbus refuses so a transactional producer fails at once.
+    const describedTxn = await tool('transactions describe', KAFKA_ADMIN_TOOLS.transactions, ['describe', '--transactional-id', 'cli.no-such-txn'], {exit: 1})
+    expect(describedTxn.stderr.startsWith('Failed to describe transaction state of transactional-id `cli.no-such-txn`'), 'the failure names the id', describedTxn.stderr)
+  },
+}
+
 /** Rows of the second table, in the order they run. */
 export const CLI_SCENARIOS: readonly CliScenario[] = [
   topics, topicErrors, consoleTools, compression, dumpLog, dumpLogIndexes, groups, groupMember, configs, getOffsets, maxTimestamp, deleteRecords, perfTools,
+  kafkaAdminTools,
 ]

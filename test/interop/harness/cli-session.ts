@@ -5,7 +5,7 @@
  * necessarily differs between two brokers (ports, ids, clocks, measured numbers) is blanked out.
  */
 import {kbus} from '../../e2e/helpers/index.js'
-import {lastLines} from './process.js'
+import {lastLines, run} from './process.js'
 
 export interface CliTarget {
   /** The matrix column. */
@@ -61,9 +61,23 @@ export class CliSession {
   async kbus(label: string, args: string[], opts: StepOptions = {}): Promise<StepResult> {
     const full = opts.noBootstrapFlag ? args : [...args, '--bootstrap-server', this.target.bootstrap]
     const result = await kbus(full, {home: this.home, input: opts.input, timeout: opts.timeoutMs ?? 60_000})
+    return this.record(label, `kbus ${args.slice(0, 3).join(' ')}`, result, opts)
+  }
+
+  /**
+   * Runs one of Apache Kafka's own tools (`mainClass` from the jars on `classpath`) with
+   * `--bootstrap-server <target>`, recorded like a kbus step: the same tool against both brokers.
+   */
+  async kafkaTool(label: string, classpath: string, mainClass: string, args: string[], opts: StepOptions = {}): Promise<StepResult> {
+    const result = await run('java', ['-Xmx256M', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+      '-cp', classpath, mainClass, '--bootstrap-server', this.target.bootstrap, ...args], {input: opts.input, timeoutMs: opts.timeoutMs ?? 60_000})
+    return this.record(label, mainClass.replace(/.*\./, ''), result, opts)
+  }
+
+  private record(label: string, command: string, result: StepResult, opts: StepOptions): StepResult {
     const expected = opts.exit ?? 0
     if (result.exitCode !== expected)
-      throw new Error(`${label}: kbus ${args.slice(0, 3).join(' ')} exited ${result.exitCode}, expected ${expected}: ${lastLines(result.stderr || result.stdout, 3)}`)
+      throw new Error(`${label}: ${command} exited ${result.exitCode}, expected ${expected}: ${lastLines(result.stderr || result.stdout, 3)}`)
     const compare = opts.compare ?? 'text'
     const stdout = opts.lines ? result.stdout.split('\n').filter(opts.lines).join('\n') : result.stdout
     this.steps.push({label, exitCode: result.exitCode, shape: compare === 'exit-code' ? undefined : shapeOf(stdout, compare === 'numbers')})
