@@ -148,7 +148,12 @@ const UNSUPPORTED = [
     'INVALID_REQUEST, and the transaction APIs (AddPartitionsToTxn, EndTxn, TxnOffsetCommit, …) are ' +
     'not advertised. `kbus console-producer` and `kbus producer-perf-test` refuse `transactional.id` ' +
     'in one line. The idempotent producer (Kafka\'s default) is supported, and `kbus console-producer` ' +
-    'is idempotent by default as Kafka\'s is.',
+    'is idempotent by default as Kafka\'s is. Kafka\'s `kafka-transactions` sees that: `list` shows no ' +
+    'transaction, `describe-producers` each partition\'s idempotent producers, and `describe` fails at ' +
+    'the transaction coordinator lookup.',
+  '- **ACLs.** kbus has no authorizer: DescribeAcls, CreateAcls and DeleteAcls are answered ' +
+    'SECURITY_DISABLED as by a Kafka broker without one, so `kafka-acls --list` prints Kafka\'s own ' +
+    '"No Authorizer is configured on the broker".',
   '- **The KIP-848 consumer group protocol** (`group.protocol=consumer`): ConsumerGroupHeartbeat is ' +
     'not advertised, so such a consumer stops with Kafka\'s "does not support the new CONSUMER group ' +
     'protocol" error. The classic protocol, still Kafka 4\'s default, works.',
