@@ -3,6 +3,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {ErrorCode} from '../../../src/protocol/errors.js'
 import {Produce} from '../../../src/protocol/messages/00-produce.js'
 import {OffsetCommit} from '../../../src/protocol/messages/08-offset-commit.js'
+import {ApiVersions} from '../../../src/protocol/messages/18-api-versions.js'
 import {CreateTopics} from '../../../src/protocol/messages/19-create-topics.js'
 import {DescribeAcls} from '../../../src/protocol/messages/29-describe-acls.js'
 import {CreateAcls} from '../../../src/protocol/messages/30-create-acls.js'
@@ -39,6 +40,16 @@ async function produce(partition: number, records: Buffer) {
   const response = await t.call(Produce, 9, {acks: -1, timeoutMs: 1000, topicData: [{name: 'orders', partitionData: [{index: partition, records}]}]})
   expect(response.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE)
 }
+
+describe('ApiVersions', () => {
+  it('advertises the admin APIs with the version ranges Kafka 4 serves', async () => {
+    const response = await t.call(ApiVersions, 3, {clientSoftwareName: 'kbus-test', clientSoftwareVersion: '1.0'})
+    const advertised = new Map(response.apiKeys.map(({apiKey, minVersion, maxVersion}) => [apiKey, `${minVersion}-${maxVersion}`]))
+    expect(Object.fromEntries([29, 30, 31, 35, 43, 46, 61, 65, 66].map((key) => [key, advertised.get(key)]))).toEqual({
+      29: '1-3', 30: '1-3', 31: '1-3', 35: '1-4', 43: '0-2', 46: '0-0', 61: '0-0', 65: '0-0', 66: '0-2',
+    })
+  })
+})
 
 describe('DescribeLogDirs', () => {
   const sizes = async (topics: {topic: string; partitions: number[]}[] | null) => {
