@@ -251,7 +251,7 @@ const getOffsets: CliScenario = {
   title: 'get-offsets: latest, earliest, by timestamp, partition filters, --json',
   async run({session: s}) {
     const topic = 'cli.offsets'
-    await s.kbus('create', ['topics', '--create', '--topic', topic])
+    await s.kbus('create', ['topics', '--create', '--topic', topic, '--partitions', '2'])
     // Keys place records by Kafka's murmur2 partitioner, the same on both brokers.
     const keyed = (round: string) => Array.from({length: 6}, (_, i) => `k${i}\t${round}-${i}\n`).join('')
     await s.kbus('produce round 1', ['console-producer', '--topic', topic, '--property', 'parse.key=true'], {input: keyed('first')})
