@@ -84,16 +84,17 @@ export default class ServerStart extends KbusBaseCommand {
       return record
     }
 
-    const {startBroker, stopOnSignals} = await import('../../src/daemon/run.js')
+    const {catchStopSignals, startBroker} = await import('../../src/daemon/run.js')
     const {createLogger, parseLogLevel} = await import('../../src/daemon/logger.js')
     const logger = createLogger(process.stderr, {level: parseLogLevel(process.env.KBUS_LOG_LEVEL)})
+    const signals = catchStopSignals(logger)
     const daemon = await startBroker({
       input,
       paths,
       logger,
       version: this.config.version,
     }).catch(asCliError)
-    await stopOnSignals(daemon, logger)
+    await signals.stopDaemon(daemon)
     // Whatever timers storage or clients left behind, a clean stop ends the process now.
     this.exit(0)
   }

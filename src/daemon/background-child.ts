@@ -9,13 +9,14 @@ import {readFile} from 'node:fs/promises'
 import {kbusPaths} from '../config/paths.js'
 import {parseChildArgs} from './child-args.js'
 import {createLogger, parseLogLevel} from './logger.js'
-import {startBroker, stopOnSignals} from './run.js'
+import {catchStopSignals, startBroker} from './run.js'
 
 export async function runBackgroundChild(argv: string[]): Promise<never> {
   const logger = createLogger(process.stderr, {level: parseLogLevel(process.env.KBUS_LOG_LEVEL)})
+  const signals = catchStopSignals(logger)
   try {
     const daemon = await startBroker({input: parseChildArgs(argv), paths: kbusPaths(), logger, version: await kbusVersion()})
-    await stopOnSignals(daemon, logger)
+    await signals.stopDaemon(daemon)
   } catch (error) {
     if (process.env.KBUS_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`)
     process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`)

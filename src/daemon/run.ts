@@ -137,22 +137,34 @@ export async function startBroker(options: DaemonOptions): Promise<RunningDaemon
   }
 }
 
-/** Runs until SIGTERM or SIGINT, then stops cleanly. A second Ctrl-C skips the wait. */
-export function stopOnSignals(daemon: RunningDaemon, logger: Logger): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let signalled = false
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        logger.warn(`${signal} again: exiting without a clean shutdown`)
-        process.exit(130)
-      }
-      signalled = true
-      logger.info(`Received ${signal}`)
-      daemon.stop().then(resolve, reject)
+/**
+ * Catches SIGTERM and SIGINT from the moment it is called, before the broker starts: the pid file
+ * and the ready line are out before the start returns, and a `server stop` or Ctrl-C arriving in
+ * between must stop the broker cleanly, not kill it with Node's default action. `stopDaemon`
+ * then runs until a signal (or acts on one that came during the start) and stops cleanly. A
+ * second signal skips the wait.
+ */
+export function catchStopSignals(logger: Logger): {stopDaemon(daemon: RunningDaemon): Promise<void>} {
+  let received = false
+  let stop: (() => void) | null = null
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) {
+      logger.warn(`${signal} again: exiting without a clean shutdown`)
+      process.exit(130)
     }
-    process.on('SIGTERM', onSignal)
-    process.on('SIGINT', onSignal)
-  })
+    received = true
+    logger.info(`Received ${signal}`)
+    stop?.()
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  return {
+    stopDaemon: (daemon) =>
+      new Promise((resolve, reject) => {
+        stop = () => daemon.stop().then(resolve, reject)
+        if (received) stop()
+      }),
+  }
 }
 
 async function ensureWritableDir(dir: string): Promise<void> {

@@ -233,6 +233,21 @@ describe('kbus server', () => {
     expect(existsSync(join(home, 'kbus.sock'))).toBe(false)
   })
 
+  it('stops cleanly on a Ctrl-C that arrives while it is still starting (its pid file already out)', async () => {
+    const home = makeTempHome()
+    const child = execa(process.execPath, [BIN, 'server', 'start', '--port', '0'], {env: cliEnv(home), extendEnv: false, reject: false})
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    // The pid file is the instance lock, taken first: `server stop` may signal from here on.
+    await waitFor(() => existsSync(join(home, 'kbus.pid')), {what: 'the pid file', interval: 1})
+    child.kill('SIGINT')
+    const result = await child
+    expect(result.exitCode).toBe(0)
+    expect(stderr).toContain('kbus broker stopped')
+    expect(existsSync(join(home, 'kbus.pid'))).toBe(false)
+    expect(existsSync(join(home, 'kbus.sock'))).toBe(false)
+  })
+
   it('prints a systemd unit that runs the foreground server with this KBUS_HOME and flags', async () => {
     const home = makeTempHome()
     await mkdir(home, {recursive: true})
