@@ -118,7 +118,7 @@ export default class ConsoleConsumer extends KbusCommand {
       if (group) {
         const consumer = new GroupConsumer(cluster, {...group, topics: topics.map((each) => each.name), fetch: fetchOptions, warn: printWarning})
         groupConsumer = consumer
-        poll = pollingNewTopics(() => consumer.poll(), watch, async () => consumer.subscribe(watch!.topics))
+        poll = pollingNewTopics(() => consumer.poll(), watch, (_, all) => consumer.subscribe(all))
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)
         await fetcher.assign(flags.partition === undefined ? partitionsOf(topics, start.offset) : [{topic: topics[0].name, partition: flags.partition, start: start.offset}])

@@ -122,7 +122,7 @@ export default class ConsumerPerfTest extends KbusCommand {
         const timer = new RebalanceTimer()
         const member = new GroupConsumer(cluster, {...group, topics: topics.map((topic) => topic.name), fetch: fetchOptions, warn: printWarning, listener: timer})
         consumer = member
-        source = {poll: pollingNewTopics(() => member.poll(), watch, async () => member.subscribe(watch!.topics))}
+        source = {poll: pollingNewTopics(() => member.poll(), watch, (_, all) => member.subscribe(all))}
         rebalance = timer
       } else {
         const fetcher = new Fetcher(cluster, fetchOptions)

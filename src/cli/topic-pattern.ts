@@ -54,16 +54,19 @@ export class NewTopicWatch {
   }
 }
 
-/** `poll`, first handing the topics `watch` finds (if any) to `follow`, which starts reading them. */
+/**
+ * `poll`, first handing the topics `watch` finds (if any) to `follow`, which starts reading them;
+ * `all` is every matching topic seen so far (what a group member subscribes to).
+ */
 export function pollingNewTopics<T>(
   poll: () => Promise<T>,
   watch: NewTopicWatch | undefined,
-  follow: (added: TopicMetadata[]) => Promise<void>,
+  follow: (added: TopicMetadata[], all: string[]) => Promise<void> | void,
 ): () => Promise<T> {
   if (!watch) return poll
   return async () => {
     const added = await watch.newTopics()
-    if (added.length > 0) await follow(added)
+    if (added.length > 0) await follow(added, watch.topics)
     return poll()
   }
 }

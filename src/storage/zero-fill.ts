@@ -136,8 +136,7 @@ export class SegmentZeroFill {
    * True when the file was truncated (its new size is durable only after an fdatasync).
    */
   async trim(size: number, final: boolean): Promise<boolean> {
-    this.stopped = true
-    await this.running?.catch(() => {})
+    await this.halt()
     this.stopped = final
     const cut = this.zeroEnd > size
     if (cut) {
@@ -150,9 +149,14 @@ export class SegmentZeroFill {
 
   /** Stops filling for good (the segment rolled, closed or left the log); zeros already written stay. */
   async stop(): Promise<void> {
+    await this.halt()
+    this.settleBudget()
+  }
+
+  /** Ends the chunk being filled after its piece in flight. */
+  private async halt(): Promise<void> {
     this.stopped = true
     await this.running?.catch(() => {})
-    this.settleBudget()
   }
 
   /** The file was cut at `size` (by recovery). */
