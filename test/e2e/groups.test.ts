@@ -192,7 +192,8 @@ describe('console-consumer --group', () => {
       kbusMember.child.kill('SIGINT')
       await kbusMember.child
     }
-  })
+    // Its three waits may take 20 s each: past them, not the file's 60 s, so a slow run names its step.
+  }, 90_000)
 })
 
 describe('kbus consumer-groups', () => {
