@@ -5,10 +5,11 @@ import {GroupConsumer} from '../src/client/group-consumer.js'
 import type {ConsumedRecord} from '../src/client/types.js'
 import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
-import {UsageError} from '../src/cli/errors.js'
+import {DeserializationError} from '../src/cli/deserializers.js'
+import {CliError, UsageError} from '../src/cli/errors.js'
 import {groupIdOf, groupOptions} from '../src/cli/group-consumer-config.js'
 import {printNote, printWarning} from '../src/cli/output.js'
-import {jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
+import {formatterDeserializers, jsonLinesFormatter, type RecordFormatter, textFormatter} from '../src/cli/record-formatter.js'
 import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
 import {integerProperty} from '../src/cli/numeric-property.js'
 import {NewTopicWatch, partitionsOf, pollingNewTopics, topicPattern, topicsMatching} from '../src/cli/topic-pattern.js'
@@ -27,7 +28,9 @@ export default class ConsoleConsumer extends KbusCommand {
     'Without --from-beginning only new records are printed. --include reads every topic whose name matches a regular expression instead ' +
     'of one --topic; topics created later that match are read too, found every metadata.max.age.ms (Kafka\'s 5 minutes unless set with --command-property). With --group it joins the consumer group as a member: the group shares the partitions, ' +
     'offsets are committed every auto.commit.interval.ms and on exit, and a restart resumes where the group left off (--from-beginning then only applies to partitions without a committed offset). Formatter properties (--formatter-property) follow Kafka\'s DefaultMessageFormatter: ' +
-    'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal. ' +
+    'print.key, print.value, print.timestamp, print.partition, print.offset, print.headers, print.epoch, key.separator, line.separator, headers.separator, null.literal, and key.deserializer, value.deserializer and headers.deserializer ' +
+    "(Kafka's org.apache.kafka.common.serialization classes: String, Long, Integer, Short, Double, Float, Boolean, UUID, Bytes, ByteArray; " +
+    'LongDeserializer prints Kafka Streams\' counts). ' +
     'Consumer configs come from --command-config and --command-property (Kafka 4.2\'s names; --consumer.config, --consumer-property ' +
     'and --property still work, with a warning).'
 
@@ -37,6 +40,7 @@ export default class ConsoleConsumer extends KbusCommand {
     '<%= config.bin %> <%= command.id %> --topic orders --partition 0 --offset 42 --json',
     '<%= config.bin %> <%= command.id %> --topic orders --group billing --from-beginning',
     "<%= config.bin %> <%= command.id %> --include 'orders-.*' --from-beginning",
+    '<%= config.bin %> <%= command.id %> --topic streams-wordcount-output --from-beginning --formatter-property print.key=true --value-deserializer org.apache.kafka.common.serialization.LongDeserializer',
   ]
 
   static override flags = {
@@ -59,6 +63,9 @@ export default class ConsoleConsumer extends KbusCommand {
     'consumer.config': Flags.string({summary: '(Deprecated) A consumer config properties file; use --command-config.', exclusive: ['command-config']}),
     'isolation-level': Flags.option({options: ['read_uncommitted', 'read_committed'] as const, summary: 'Which records to read (default read_uncommitted).'})(),
     json: Flags.boolean({summary: 'Print each record as a JSON line (base64 for bytes that are not UTF-8).'}),
+    'key-deserializer': Flags.string({summary: "How to print keys: one of Kafka's deserializer classes, e.g. org.apache.kafka.common.serialization.LongDeserializer."}),
+    'value-deserializer': Flags.string({summary: "How to print values: one of Kafka's deserializer classes, e.g. org.apache.kafka.common.serialization.LongDeserializer."}),
+    'skip-message-on-error': Flags.boolean({summary: 'Skip a record its deserializer cannot read (with an error line) instead of stopping.'}),
   }
 
   async run(): Promise<void> {
@@ -139,11 +146,18 @@ export default class ConsoleConsumer extends KbusCommand {
         lastRecordAt = Date.now()
         const take = limit === undefined ? records.length : Math.min(records.length, limit - processed)
         const out: Buffer[] = []
-        for (let index = 0; index < take; index++) formatter.format(records[index], out)
-        processed += take
+        let failure: DeserializationError | undefined
+        let index = 0
+        // As Kafka's tool does, a record that fails to print still counts as processed.
+        for (; index < take && !failure; index++) failure = formatInto(formatter, records[index], out, flags['skip-message-on-error'])
+        processed += index
         // As Kafka's tool does: the group's next commit must not pass records never printed.
-        if (groupConsumer) for (const first of firstUnprinted(records, take)) groupConsumer.seek(first.topic, first.partition, first.offset)
+        if (groupConsumer) for (const first of firstUnprinted(records, index)) groupConsumer.seek(first.topic, first.partition, first.offset)
         if (!process.stdout.write(Buffer.concat(out))) await once(process.stdout, 'drain')
+        if (failure)
+          throw new CliError(`Error processing message, terminating consumer process: ${failure.message} (${recordPlace(records[index - 1])})`, {
+            hint: 'Pass a deserializer that fits the data, or --skip-message-on-error to print an error line for such records and go on.',
+          })
       }
     } catch (error) {
       if (!stopping) throw error
@@ -157,11 +171,43 @@ export default class ConsoleConsumer extends KbusCommand {
     }
   }
 
-  private async formatter(flags: {json: boolean; property?: string[]; 'formatter-property'?: string[]; 'formatter-config'?: string}): Promise<RecordFormatter> {
-    if (flags.json) return jsonLinesFormatter()
+  private async formatter(flags: FormatterFlags): Promise<RecordFormatter> {
     const file = flags['formatter-config'] ? await readPropertiesFile(flags['formatter-config'], 'formatter config') : new Map()
-    return textFormatter(new Map([...file, ...renamedKeyValues(flags, 'property', 'formatter-property')]))
+    const properties = new Map([...file, ...renamedKeyValues(flags, 'property', 'formatter-property')])
+    // Kafka puts these two flags into the formatter properties, over any given there.
+    if (flags['key-deserializer']) properties.set('key.deserializer', flags['key-deserializer'])
+    if (flags['value-deserializer']) properties.set('value.deserializer', flags['value-deserializer'])
+    if (flags.json) return jsonLinesFormatter(formatterDeserializers(properties, printWarning))
+    return textFormatter(properties, printWarning)
   }
+}
+
+interface FormatterFlags {
+  json: boolean
+  property?: string[]
+  'formatter-property'?: string[]
+  'formatter-config'?: string
+  'key-deserializer'?: string
+  'value-deserializer'?: string
+}
+
+/**
+ * Formats one record into `out`; returns the DeserializationError that stops the consumer, or
+ * undefined. With `skip`, that error is reported on stderr and the record left out.
+ */
+function formatInto(formatter: RecordFormatter, record: ConsumedRecord, out: Buffer[], skip: boolean): DeserializationError | undefined {
+  try {
+    formatter.format(record, out)
+  } catch (error) {
+    if (!(error instanceof DeserializationError)) throw error
+    if (!skip) return error
+    printWarning(`Error processing message, skipping this message: ${error.message} (${recordPlace(record)})`)
+  }
+  return undefined
+}
+
+function recordPlace(record: ConsumedRecord): string {
+  return `offset ${record.offset} of ${record.topic}-${record.partition}`
 }
 
 /** Per partition, the first record of `records` past the first `printed` ones. */

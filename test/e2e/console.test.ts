@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {BIN, cliEnv, type Daemon, kbus, startDaemon, waitFor} from './helpers/index.js'
 
 let daemon: Daemon
-const run = (args: string[], input?: string) => kbus(args, {home: daemon.home, input})
+const run = (args: string[], input?: string | Buffer) => kbus(args, {home: daemon.home, input})
 
 beforeAll(async () => {
   daemon = await startDaemon()
@@ -55,6 +55,42 @@ describe('console-consumer', () => {
     expect(result.exitCode).toBe(0)
     const printed = consumer.stdout().split('\n').filter(Boolean).length
     expect(consumer.stderr()).toBe(`Processed a total of ${printed} messages\n`)
+  })
+
+  it("prints values through Kafka's deserializers, and stops at one that does not fit unless told to skip it", async () => {
+    await run(['topics', 'create', '--topic', 'word-counts'])
+    const long = (count: number) => {
+      const bytes = Buffer.alloc(8)
+      bytes.writeBigInt64BE(BigInt(count))
+      return bytes
+    }
+    const line = (key: string, value: Buffer) => Buffer.concat([Buffer.from(`${key}:`), value, Buffer.from('\n')])
+    const input = Buffer.concat([line('kafka', long(3)), line('streams', long(2)), line('bad', Buffer.from('oops')), line('hello', long(1))])
+    const produced = await run(['console-producer', '--topic', 'word-counts', '--property', 'parse.key=true', '--property', 'key.separator=:'], input)
+    expect(produced.exitCode).toBe(0)
+
+    const consume = ['console-consumer', '--topic', 'word-counts', '--from-beginning', '--timeout-ms', '2000', '--formatter-property', 'print.key=true',
+      '--value-deserializer', 'org.apache.kafka.common.serialization.LongDeserializer']
+    const stopped = await run(consume)
+    expect(stopped.exitCode).toBe(1)
+    // Kafka's formatter leaves the fields it wrote before the one that failed.
+    expect(stopped.stdout).toBe('kafka\t3\nstreams\t2\nbad\t')
+    expect(stopped.stderr).toContain('Error processing message, terminating consumer process: Size of data received by LongDeserializer is not 8 (offset 2 of word-counts-0)')
+    expect(stopped.stderr).toContain('Processed a total of 3 messages')
+
+    const skipped = await run([...consume, '--skip-message-on-error'])
+    expect(skipped.exitCode).toBe(0)
+    expect(skipped.stdout).toBe('kafka\t3\nstreams\t2\nbad\thello\t1\n')
+    expect(skipped.stderr).toContain('Error processing message, skipping this message: Size of data received by LongDeserializer is not 8 (offset 2 of word-counts-0)')
+    expect(skipped.stderr).toContain('Processed a total of 4 messages')
+
+    const json = await run([...consume, '--skip-message-on-error', '--json', '--max-messages', '2'])
+    expect(json.stdout.trimEnd().split('\n').map((each) => JSON.parse(each).value)).toEqual(['3', '2'])
+
+    const unknown = await run([...consume.slice(0, -1), 'io.confluent.kafka.serializers.KafkaAvroDeserializer', '--max-messages', '1'])
+    expect(unknown.exitCode).toBe(0)
+    expect(unknown.stdout).toBe(`kafka\t${long(3).toString('utf8')}\n`)
+    expect(unknown.stderr).toContain('Unable to instantiate a deserializer from io.confluent.kafka.serializers.KafkaAvroDeserializer: printing raw bytes.')
   })
 
   it("puts keyed records on Kafka's partition for the key (murmur2)", async () => {

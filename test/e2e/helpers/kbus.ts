@@ -16,7 +16,7 @@ export interface KbusResult {
 export interface KbusOptions {
   /** KBUS_HOME for the command; by default a private empty one, never the user's ~/.kbus. */
   home?: string
-  input?: string
+  input?: string | Buffer
   env?: Record<string, string>
   timeout?: number
 }

@@ -103,6 +103,42 @@ describe('textFormatter (Kafka DefaultMessageFormatter)', () => {
   })
 })
 
+describe('formatter deserializers', () => {
+  const long = (value: bigint) => {
+    const bytes = Buffer.alloc(8)
+    bytes.writeBigInt64BE(value)
+    return bytes
+  }
+  const LONG = 'org.apache.kafka.common.serialization.LongDeserializer'
+
+  it('prints a Kafka Streams count through LongDeserializer, the key as a string', () => {
+    const formatter = textFormatter(
+      props({'print.key': 'true', 'key.deserializer': 'org.apache.kafka.common.serialization.StringDeserializer', 'value.deserializer': LONG}),
+    )
+    expect(render(formatter, {...record, key: Buffer.from('kafka'), value: long(3n)})).toBe('kafka\t3\n')
+  })
+
+  it("hands a deserializer null.literal's bytes for a null, as Kafka does", () => {
+    const formatter = textFormatter(props({'print.key': 'true', 'key.deserializer': LONG}))
+    expect(() => render(formatter, {...record, key: null})).toThrow('Size of data received by LongDeserializer is not 8')
+    const strings = textFormatter(props({'print.headers': 'true', 'headers.deserializer': 'org.apache.kafka.common.serialization.BytesDeserializer'}))
+    expect(render(strings, {...record, headers: [{key: 'h', value: Buffer.from([0])}, {key: 'n', value: null}]})).toBe('h:\\x00,n:null\tmyvalue\n')
+  })
+
+  it('warns about a class it does not have and prints raw bytes', () => {
+    const warnings: string[] = []
+    const formatter = textFormatter(props({'value.deserializer': 'io.confluent.kafka.serializers.KafkaAvroDeserializer'}), (line) => warnings.push(line))
+    expect(render(formatter, record)).toBe('myvalue\n')
+    expect(warnings).toEqual([expect.stringMatching(/^Unable to instantiate a deserializer from io\.confluent\.kafka\.serializers\.KafkaAvroDeserializer: printing raw bytes\. kbus has Kafka's StringDeserializer, /)])
+  })
+
+  it('gives --json the deserialized text and leaves nulls null', () => {
+    const formatter = jsonLinesFormatter({value: (bytes) => Buffer.from(String(bytes.readBigInt64BE(0)))})
+    expect(JSON.parse(render(formatter, {...record, value: long(7n)})).value).toBe('7')
+    expect(JSON.parse(render(formatter, {...record, value: null})).value).toBeNull()
+  })
+})
+
 describe('jsonLinesFormatter', () => {
   it('writes one JSON object per record with text fields', () => {
     const lines = render(jsonLinesFormatter(), record, {...record, offset: 4, key: null, headers: [{key: 'h', value: Buffer.from('x')}]})
