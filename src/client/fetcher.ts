@@ -10,6 +10,7 @@ import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
 import {Fetch} from '../protocol/messages/01-fetch.js'
 import {decodeRecordBatch, iterateBatches} from '../protocol/records.js'
 import {readBatchHeader} from '../protocol/record-batch.js'
+import {type AbortedTransaction, AbortedTransactionFilter} from './aborted-transactions.js'
 import type {Cluster} from './cluster.js'
 import {EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionKey} from './list-offsets.js'
 import type {ConsumedRecord} from './types.js'
@@ -155,7 +156,7 @@ export class Fetcher {
       for (const answer of topic.partitions) {
         const state = states.find((s) => s.topic === topic.topic && s.partition === answer.partitionIndex)
         if (!state) continue
-        if (answer.errorCode === ErrorCode.NONE) this.take(state, answer.records, records)
+        if (answer.errorCode === ErrorCode.NONE) this.take(state, answer.records, records, this.abortedFilter(answer.abortedTransactions))
         else if (answer.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) outOfRange.push(state)
         else if (isRetriable(answer.errorCode)) stale.add(state.topic)
         else throw new KafkaError(answer.errorCode, `Fetching ${state.topic}-${state.partition}: ${new KafkaError(answer.errorCode).message}`)
@@ -166,14 +167,24 @@ export class Fetcher {
     return records
   }
 
-  /** Appends the records at or after the position and moves the position past the last batch. */
-  private take(state: PartitionState, blob: Buffer | null, out: ConsumedRecord[]): void {
+  /** read_committed drops what the broker lists as aborted; read_uncommitted keeps everything. */
+  private abortedFilter(aborted: AbortedTransaction[] | null): AbortedTransactionFilter | null {
+    return this.options.isolationLevel === 1 && aborted && aborted.length > 0 ? new AbortedTransactionFilter(aborted) : null
+  }
+
+  /**
+   * Appends the records at or after the position (but control records and, under read_committed,
+   * aborted ones) and moves the position past the last batch.
+   */
+  private take(state: PartitionState, blob: Buffer | null, out: ConsumedRecord[], aborted: AbortedTransactionFilter | null): void {
     for (const bytes of iterateBatches(blob)) {
       const header = readBatchHeader(bytes)
       const next = header.baseOffset + header.lastOffsetDelta + 1
       if (next <= state.position) continue
       const batch = decodeRecordBatch(bytes)
-      if (!batch.control) {
+      // Every batch goes through the filter, in order: it learns where aborted transactions end.
+      const dropped = aborted?.drops(batch) ?? false
+      if (!batch.control && !dropped) {
         const timestampType = batch.logAppendTime ? 'LogAppendTime' : 'CreateTime'
         for (const record of batch.records) {
           if (record.offset < state.position) continue
