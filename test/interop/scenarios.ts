@@ -264,6 +264,43 @@ const perfTools: Scenario = {
   },
 }
 
+/** Kafka Streams' quickstart: its input lines and the count each word must reach. */
+const WORD_COUNT_LINES = ['all streams lead to kafka', 'hello kafka streams', 'join kafka summit']
+const WORD_COUNTS = {all: 1, streams: 2, lead: 1, to: 1, kafka: 3, hello: 1, join: 1, summit: 1}
+
+const streamsWordCount: Scenario = {
+  id: 'streams-wordcount',
+  title: "Kafka Streams: the quickstart's WordCountDemo counts words through its repartition and changelog topics; kbus console-consumer reads the counts with LongDeserializer",
+  async run(client, ctx) {
+    if (!client.startWordCount) throw new Unsupported(`${client.name} has no Kafka Streams`)
+    // WordCountDemo's own topic names, as in Kafka's Streams quickstart.
+    const input = await ctx.kbus.createTopic('streams-plaintext-input')
+    const output = await ctx.kbus.createTopic('streams-wordcount-output', 1, {'cleanup.policy': 'compact'})
+    await ctx.kbus.cli(['console-producer', '--topic', input], `${WORD_COUNT_LINES.join('\n')}\n`)
+    const app = client.startWordCount()
+    let counts: Record<string, number> = {}
+    try {
+      await waitFor(
+        async () => {
+          const printed = await ctx.kbus.cli(['console-consumer', '--topic', output, '--from-beginning', '--timeout-ms', '2000',
+            '--formatter-property', 'print.key=true', '--value-deserializer', 'org.apache.kafka.common.serialization.LongDeserializer'])
+          // A word's latest count wins, as a table read from the changelog.
+          counts = Object.fromEntries(printed.split('\n').filter(Boolean).map((line) => line.split('\t')).map(([word, count]) => [word, Number(count)]))
+          return JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(WORD_COUNTS).sort())
+        },
+        {timeout: 90_000, interval: 1_000, what: 'the word counts'},
+      )
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last counts ${JSON.stringify(counts)}; the app said: ${app.diagnostics().trim().split('\n').slice(-4).join(' | ')}`)
+    } finally {
+      await app.stop()
+    }
+    const internal = (await ctx.kbus.cli(['topics', 'list'])).split('\n').filter((name) => name.startsWith('streams-wordcount-'))
+    if (!internal.some((name) => name.endsWith('-repartition')) || !internal.some((name) => name.endsWith('-changelog')))
+      throw new Error(`Kafka Streams' repartition and changelog topics are missing from kbus topics list: ${internal.join(', ')}`)
+  },
+}
+
 /** Polls a member until `done` holds, writing a fresh round of keyed records between looks. */
 async function feedUntil(ctx: SuiteContext, topic: string, label: string, done: (round: number) => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 45_000
@@ -415,6 +452,7 @@ export function scenarios(writers: readonly string[]): Scenario[] {
     idempotent,
     idempotentRetry,
     perfTools,
+    streamsWordCount,
     crossRecords,
     ...writers.map(crossRead),
   ]

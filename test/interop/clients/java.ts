@@ -7,7 +7,7 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {GroupMember, InteropClient, PerfToolsRun, ProduceOptions, ReadOptions, StartAt, TopicDescription} from '../harness/client.js'
+import type {GroupMember, InteropClient, PerfToolsRun, ProduceOptions, ReadOptions, RunningApp, StartAt, TopicDescription} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {parseCommittedOffsets} from '../harness/group-table.js'
 import {LINE_READER_PROPERTIES, NULL_MARKER, producerLines} from '../harness/kbus-reference.js'
@@ -29,6 +29,8 @@ const TOOLS = {
   configs: 'kafka.admin.ConfigCommand',
   producerPerf: 'org.apache.kafka.tools.ProducerPerformance',
   consumerPerf: 'org.apache.kafka.tools.ConsumerPerformance',
+  /** Kafka Streams' quickstart application, in kafka-streams-examples. */
+  wordCount: 'org.apache.kafka.streams.examples.wordcount.WordCountDemo',
 }
 
 /** Splits the console consumer's fields; a control character no record in the suite contains. */
@@ -163,6 +165,21 @@ export class JavaClient implements InteropClient {
     const consumed = consumerPerfSummary((await this.tool(TOOLS.consumerPerf, ['--bootstrap-server', this.bootstrap, '--topic', topic,
       '--num-records', String(count), '--timeout', '20000'])).stdout)
     return {producerSummary: produced.line, produced: produced.sent, consumerSummary: consumed.lines, consumed: consumed.consumed}
+  }
+
+  /** WordCountDemo with its properties file: the broker, and a state directory of its own. */
+  startWordCount(): RunningApp {
+    const dir = mkdtempSync(join(tmpdir(), 'kbus-streams-'))
+    const properties = join(dir, 'app.properties')
+    writeFileSync(properties, `bootstrap.servers=${this.bootstrap}\nstate.dir=${join(dir, 'state')}\n`)
+    const app = new LongRunning('java', this.javaArgs(TOOLS.wordCount, [properties]))
+    return {
+      stop: async () => {
+        await app.stop()
+        rmSync(dir, {recursive: true, force: true})
+      },
+      diagnostics: () => app.stderr,
+    }
   }
 
   async joinGroup(topic: string, group: string): Promise<GroupMember> {

@@ -72,6 +72,19 @@ export interface InteropClient {
    * then its consumer perf tool reads them back; for the families that ship such tools.
    */
   perfTools?(topic: string, count: number, recordSize: number): Promise<PerfToolsRun>
+  /**
+   * Starts Kafka Streams' WordCountDemo, which counts the words of streams-plaintext-input into
+   * streams-wordcount-output; for the families that have Kafka Streams.
+   */
+  startWordCount?(): RunningApp
+}
+
+/** An application that runs until stopped. */
+export interface RunningApp {
+  /** SIGTERM, as a user stops it: the app closes and leaves its group. */
+  stop(): Promise<void>
+  /** The app's own diagnostics, for a failure message. */
+  diagnostics(): string
 }
 
 /** What the two perf tools reported in their closing summaries. */
