@@ -8,9 +8,10 @@
  * meets a roll or a half-written group. The row is replaced, never edited in place, so a reader
  * walks the segments it started with; it holds them open until it is done.
  */
+import {readEndTxnMarker} from '../protocol/end-txn-marker.js'
 import {
+  ATTR_CONTROL,
   BATCH_HEADER_SIZE,
-  type BatchHeader,
   batchSize,
   readBatchHeader,
   readLastOffsetDelta,
@@ -27,7 +28,7 @@ import {ProducerStateManager} from './producer-state-manager.js'
 import type {ProducerStateTable} from './producer-state-table.js'
 import {type StorageLogger, loadLog} from './recovery.js'
 import {type RetentionPolicy, expiredSegmentCount} from './retention.js'
-import {LogSegment} from './segment.js'
+import {LogSegment, type ScannedBatchHeader} from './segment.js'
 import {ZERO_FILL_IDLE_MS, ZeroFillBudget} from './zero-fill.js'
 
 export {DEFAULT_LOG_CONFIG, type LogConfig} from './log-config.js'
@@ -139,6 +140,7 @@ export class PartitionLog {
       logger,
       log: {
         firstSegmentOffset: () => this.segments[0].baseOffset,
+        logStartOffset: () => this.startOffset,
         scanBatchHeaders: (from, to, visit) => this.scanBatchHeaders(from, to, visit),
       },
       openedEndOffset: this.nextOffset,
@@ -212,8 +214,10 @@ export class PartitionLog {
   }
 
   /**
-   * The idempotent producers' state, loaded on first use from the newest producer snapshot and
-   * the batches stored after it. Each idempotent append updates it as its offsets are assigned.
+   * The idempotent producers' state and the partition's transactions (open ones, for the last
+   * stable offset; aborted ones, for read_committed fetches), loaded on first use from the newest
+   * producer snapshot and the batches stored after it. Each idempotent append, transaction
+   * markers included, updates it as its offsets are assigned.
    */
   producerState(): Promise<ProducerStateTable> {
     return this.producerStates.load()
@@ -237,7 +241,7 @@ export class PartitionLog {
     const lastOffset = baseOffset + readLastOffsetDelta(batch)
     writeBaseOffset(batch, baseOffset)
     this.nextOffset = lastOffset + 1
-    if (readProducerId(batch) >= 0) this.producerStates.onAppend(readBatchHeader(batch), baseOffset)
+    if (readProducerId(batch) >= 0) this.noteProducerBatch(batch, baseOffset)
     return new Promise((resolve, reject) => {
       this.enqueue({kind: 'append', batch, baseOffset, lastOffset, durable: opts.durable, written: false, resolve, reject})
     })
@@ -453,7 +457,7 @@ export class PartitionLog {
       for (const segment of removed) segment.retire()
     }
     const firstKept = this.segments[0].baseOffset
-    await this.saveProducerState(() => this.producerStates.deleteSnapshotsBelow(firstKept))
+    await this.saveProducerState(() => this.producerStates.onOldestSegmentsDeleted(firstKept))
     this.logger.info(
       `Deleted ${removed.length} segment(s) of ${this.topic}-${this.partition} from offset ${removed[0].baseOffset}; ` +
         `the log now starts at offset ${this.startOffset}`,
@@ -662,8 +666,23 @@ export class PartitionLog {
     }
   }
 
+  /**
+   * Moves the producer state by an idempotent batch just given its offsets: a transaction marker
+   * (written by the broker when a transaction ends) by its kind, any other batch as data. A
+   * control batch that is no marker moves nothing.
+   */
+  private noteProducerBatch(batch: Buffer, baseOffset: number): void {
+    const header = readBatchHeader(batch)
+    if ((header.attributes & ATTR_CONTROL) === 0) {
+      this.producerStates.onAppend(header, baseOffset)
+      return
+    }
+    const kind = readEndTxnMarker(batch)
+    if (kind) this.producerStates.onMarker(header, baseOffset, kind)
+  }
+
   /** The header of each stored batch ending at or after `from` and starting before `to`. */
-  private async scanBatchHeaders(from: number, to: number, visit: (header: BatchHeader) => void): Promise<void> {
+  private async scanBatchHeaders(from: number, to: number, visit: (header: ScannedBatchHeader) => void): Promise<void> {
     if (from >= to) return
     const segments = this.retainSegments(segmentIndexFor(this.segments, from))
     try {

@@ -1,5 +1,5 @@
 /**
- * Keeps a partition's idempotent-producer state across restarts (Kafka's ProducerStateManager):
+ * Keeps a partition's idempotent-producer and transaction state across restarts (Kafka's ProducerStateManager):
  * a snapshot at each segment roll and at a clean stop; at start the newest snapshot at or below
  * the log end, then the batch headers stored after it, rebuild the rest. Nothing touches the disk
  * per append.
@@ -10,7 +10,8 @@
  * it while new appends go on; those are kept aside and applied after it, in order.
  */
 import {join} from 'node:path'
-import type {BatchHeader} from '../protocol/record-batch.js'
+import type {EndTxnMarkerKind} from '../protocol/end-txn-marker.js'
+import {ATTR_CONTROL} from '../protocol/record-batch.js'
 import {
   SnapshotFormatError,
   deleteProducerSnapshot,
@@ -19,16 +20,22 @@ import {
   snapshotFileName,
   writeProducerSnapshot,
 } from './producer-snapshot.js'
-import {type IdempotentBatchFields, ProducerStateTable} from './producer-state-table.js'
+import {type IdempotentBatchFields, type MarkerFields, ProducerStateTable} from './producer-state-table.js'
 import type {StorageFs} from './fs.js'
 import type {StorageLogger} from './recovery.js'
+import type {ScannedBatchHeader} from './segment.js'
 
 /** What the manager needs of its log: where it starts, and its stored batch headers. */
 export interface StoredBatchHeaders {
   /** The base offset of the oldest segment. */
   firstSegmentOffset(): number
-  /** Calls `visit` with the header of each stored batch ending at or after `from` and starting before `to`, in order. */
-  scanBatchHeaders(from: number, to: number, visit: (header: BatchHeader) => void): Promise<void>
+  /** The log start offset: no read reaches below it. */
+  logStartOffset(): number
+  /**
+   * Calls `visit` with the header of each stored batch ending at or after `from` and starting
+   * before `to`, in order; a control batch's with its marker kind.
+   */
+  scanBatchHeaders(from: number, to: number, visit: (header: ScannedBatchHeader) => void): Promise<void>
 }
 
 export interface ProducerStateManagerParams {
@@ -48,8 +55,8 @@ export interface ProducerStateManagerParams {
 export class ProducerStateManager {
   private table: ProducerStateTable | null = null
   private loading: Promise<ProducerStateTable> | null = null
-  /** Idempotent batches appended since the log opened, while the table is not loaded yet. */
-  private pending: Array<{batch: IdempotentBatchFields; firstOffset: number}> = []
+  /** Idempotent batches and markers appended since the log opened, while the table is not loaded yet. */
+  private pending: Array<(table: ProducerStateTable) => void> = []
   /** Offsets of the snapshot files on disk, oldest first; known once loaded. */
   private snapshots: number[] = []
 
@@ -62,13 +69,14 @@ export class ProducerStateManager {
 
   /** Notes an idempotent batch the log has just given offsets to. Synchronous, no I/O. */
   onAppend(batch: IdempotentBatchFields, firstOffset: number): void {
-    if (this.table) {
-      this.table.record(batch, firstOffset)
-      return
-    }
-    this.pending.push({batch, firstOffset})
-    // Loading bounds what waits here; a failure is reported to the next caller of load().
-    this.load().catch(() => {})
+    if (this.table) this.table.record(batch, firstOffset)
+    else this.applyOnceLoaded((table) => table.record(batch, firstOffset))
+  }
+
+  /** Notes a transaction marker the log has just given its offset to. Synchronous, no I/O. */
+  onMarker(marker: MarkerFields, offset: number, kind: EndTxnMarkerKind): void {
+    if (this.table) this.table.recordMarker(marker, offset, kind)
+    else this.applyOnceLoaded((table) => table.recordMarker(marker, offset, kind))
   }
 
   /** The state, loading it first if need be. */
@@ -90,7 +98,7 @@ export class ProducerStateManager {
     const table = await this.load()
     const offset = endOffset()
     if (this.snapshots.at(-1) !== offset) {
-      await writeProducerSnapshot(this.params.fs, this.params.dir, offset, table.entries())
+      await writeProducerSnapshot(this.params.fs, this.params.dir, offset, table.contents())
       this.snapshots = [...this.snapshots.filter((existing) => existing < offset), offset]
     }
     const durable = this.snapshots.filter((existing) => existing <= flushedOffset()).at(-1)
@@ -106,14 +114,30 @@ export class ProducerStateManager {
     await this.snapshot(endOffset, flushedOffset)
   }
 
-  /** Deletes the snapshots below `offset`, after the segments holding those offsets went. */
-  async deleteSnapshotsBelow(offset: number): Promise<void> {
+  /**
+   * After retention or DeleteRecords deleted the segments below `firstKept`: their snapshots go,
+   * and so do the aborted transactions that ended below the log start offset.
+   */
+  async onOldestSegmentsDeleted(firstKept: number): Promise<void> {
+    const table = await this.load()
+    table.forgetAbortedBefore(this.params.log.logStartOffset())
+    await this.deleteSnapshotsBelow(firstKept)
+  }
+
+  /** Deletes the snapshots below `offset`. */
+  private async deleteSnapshotsBelow(offset: number): Promise<void> {
     // Loaded first, so the state never depends on a file about to go.
     await this.load()
     const doomed = this.snapshots.filter((existing) => existing < offset)
     if (doomed.length === 0) return
     this.snapshots = this.snapshots.filter((existing) => existing >= offset)
     for (const existing of doomed) await deleteProducerSnapshot(this.params.fs, this.params.dir, existing)
+  }
+
+  private applyOnceLoaded(change: (table: ProducerStateTable) => void): void {
+    this.pending.push(change)
+    // Loading bounds what waits here; a failure is reported to the next caller of load().
+    this.load().catch(() => {})
   }
 
   private async rebuild(): Promise<ProducerStateTable> {
@@ -149,11 +173,14 @@ export class ProducerStateManager {
     const legacy = offsets.length === 0 && this.params.hadCleanShutdown
     const from = restored?.offset ?? (legacy ? openedEndOffset : log.firstSegmentOffset())
     await log.scanBatchHeaders(from, openedEndOffset, (header) => {
-      if (header.producerId >= 0) table.record(header, header.baseOffset)
+      if (header.producerId < 0) return
+      if ((header.attributes & ATTR_CONTROL) === 0) table.record(header, header.baseOffset)
+      else if (header.marker) table.recordMarker(header, header.baseOffset, header.marker)
     })
     // No await from here on: appends made during the load join the table in order.
-    for (const {batch, firstOffset} of this.pending) table.record(batch, firstOffset)
+    for (const apply of this.pending) apply(table)
     this.pending = []
+    table.forgetAbortedBefore(log.logStartOffset())
     this.snapshots = usable
     this.table = table
     return table

@@ -9,7 +9,9 @@
  */
 import {constants} from 'node:fs'
 import {join} from 'node:path'
+import {type EndTxnMarkerKind, readEndTxnMarker} from '../protocol/end-txn-marker.js'
 import {
+  ATTR_CONTROL,
   BATCH_HEADER_SIZE,
   type BatchHeader,
   LOG_OVERHEAD,
@@ -26,6 +28,11 @@ import {OFFSET_INDEX_ENTRY_SIZE, OffsetIndex} from './offset-index.js'
 import {fetchReadBuffers} from './read-buffers.js'
 import {TIME_INDEX_ENTRY_SIZE, TimeIndex} from './time-index.js'
 import {SegmentZeroFill, type ZeroFillBudget} from './zero-fill.js'
+
+/** A stored batch's header; a control batch's also says which transaction marker it is (null: none). */
+export interface ScannedBatchHeader extends BatchHeader {
+  marker?: EndTxnMarkerKind | null
+}
 
 /** A batch on its way into the segment, its base offset already written into it. */
 export interface SegmentAppend {
@@ -46,6 +53,8 @@ const WRITE_THROUGH_FLAGS = constants.O_DSYNC === undefined ? undefined : consta
 const BULK_READ_WINDOW = 1024 * 1024
 /** Bytes read at once when only batch headers are wanted: large batches are skipped, not read. */
 const HEADER_SCAN_WINDOW = 64 * 1024
+/** Enough of a control batch for a marker's key: the header, then a few varints and 4 bytes. */
+const MARKER_SCAN_BYTES = 128
 /** Read ends remembered per segment: one per consumer reading it on, for a few consumers. */
 const MAX_REMEMBERED_READ_ENDS = 8
 
@@ -312,11 +321,19 @@ export class LogSegment {
     }
   }
 
-  /** The header of each batch ending at or after `fromOffset`, oldest first (producer state is rebuilt from these). */
-  async *batchHeaders(fromOffset: number): AsyncGenerator<BatchHeader> {
+  /**
+   * The header of each batch ending at or after `fromOffset`, oldest first (producer state is
+   * rebuilt from these). Of a control batch, the first record is read too, for its marker's kind.
+   */
+  async *batchHeaders(fromOffset: number): AsyncGenerator<ScannedBatchHeader> {
     const cursor = new BatchCursor(this.file, this.offsetIndex.lookup(fromOffset).position, this.written, HEADER_SCAN_WINDOW)
     for (let batch = await cursor.peek(); batch; batch = await cursor.peek()) {
-      if (batch.lastOffset >= fromOffset) yield readBatchHeader(await cursor.bytes(batch.position, BATCH_HEADER_SIZE))
+      if (batch.lastOffset >= fromOffset) {
+        const header: ScannedBatchHeader = readBatchHeader(await cursor.bytes(batch.position, BATCH_HEADER_SIZE))
+        if ((header.attributes & ATTR_CONTROL) !== 0)
+          header.marker = readEndTxnMarker(await cursor.bytes(batch.position, Math.min(batch.size, MARKER_SCAN_BYTES)))
+        yield header
+      }
       cursor.skip(batch)
     }
   }

@@ -71,7 +71,13 @@ const snapshotFiles = async () => (await readdir(dir())).filter((name) => name.e
 
 describe('producer snapshot file', () => {
   const entries: ProducerEntry[] = [
-    {producerId: 2 ** 52 + 3, epoch: 7, lastTimestamp: 1_700_000_000_123, batches: [{firstSeq: 0, lastSeq: 4, firstOffset: 10, lastOffset: 14}]},
+    {
+      producerId: 2 ** 52 + 3,
+      epoch: 7,
+      lastTimestamp: 1_700_000_000_123,
+      batches: [{firstSeq: 0, lastSeq: 4, firstOffset: 10, lastOffset: 14}],
+      currentTxnFirstOffset: null,
+    },
     {
       producerId: 12,
       epoch: 0,
@@ -80,17 +86,24 @@ describe('producer snapshot file', () => {
         {firstSeq: 2_147_483_646, lastSeq: 1, firstOffset: 2 ** 40, lastOffset: 2 ** 40 + 3},
         {firstSeq: 2, lastSeq: 2, firstOffset: 2 ** 40 + 4, lastOffset: 2 ** 40 + 4},
       ],
+      currentTxnFirstOffset: 2 ** 40 + 4,
     },
+    // Moved to a new epoch by a marker: no batch in it yet.
+    {producerId: 13, epoch: 3, lastTimestamp: 6, batches: [], currentTxnFirstOffset: null},
+  ]
+  const aborted = [
+    {producerId: 13, firstOffset: 2 ** 40 - 9, lastOffset: 2 ** 40 - 1, lastStableOffset: 2 ** 40},
+    {producerId: 2 ** 52 + 3, firstOffset: 3, lastOffset: 2 ** 40 + 5, lastStableOffset: 2 ** 40 + 4},
   ]
 
   it('reads back what it wrote, int64 producer ids and offsets exactly', () => {
-    expect(decodeProducerSnapshot(encodeProducerSnapshot(99, entries), 99)).toEqual(entries)
-    expect(decodeProducerSnapshot(encodeProducerSnapshot(0, []), 0)).toEqual([])
+    expect(decodeProducerSnapshot(encodeProducerSnapshot(99, {entries, aborted}), 99)).toEqual({entries, aborted})
+    expect(decodeProducerSnapshot(encodeProducerSnapshot(0, {entries: [], aborted: []}), 0)).toEqual({entries: [], aborted: []})
     expect(snapshotFileName(99)).toBe('00000000000000000099.snapshot')
   })
 
   it('refuses a flipped byte, a short file, and a file renamed to another offset', () => {
-    const bytes = encodeProducerSnapshot(99, entries)
+    const bytes = encodeProducerSnapshot(99, {entries, aborted})
     for (let at = 0; at < bytes.length; at++) {
       const damaged = Buffer.from(bytes)
       damaged[at] ^= 0x10
@@ -106,16 +119,22 @@ describe('producer state table', () => {
   it('keeps the last five batches per producer and starts over on a new epoch', () => {
     const table = new ProducerStateTable()
     for (let seq = 0; seq < 7; seq++)
-      table.record({producerId: 1, producerEpoch: 0, baseSequence: seq, lastOffsetDelta: 0, maxTimestamp: 10}, 100 + seq)
+      table.record({producerId: 1, producerEpoch: 0, baseSequence: seq, lastOffsetDelta: 0, maxTimestamp: 10, attributes: 0}, 100 + seq)
     expect(table.get(1)!.batches.map((batch) => batch.firstSeq)).toEqual([2, 3, 4, 5, 6])
-    table.record({producerId: 1, producerEpoch: 1, baseSequence: 0, lastOffsetDelta: 2, maxTimestamp: 11}, 200)
-    expect(table.get(1)).toEqual({producerId: 1, epoch: 1, lastTimestamp: 11, batches: [{firstSeq: 0, lastSeq: 2, firstOffset: 200, lastOffset: 202}]})
+    table.record({producerId: 1, producerEpoch: 1, baseSequence: 0, lastOffsetDelta: 2, maxTimestamp: 11, attributes: 0}, 200)
+    expect(table.get(1)).toEqual({
+      producerId: 1,
+      epoch: 1,
+      lastTimestamp: 11,
+      batches: [{firstSeq: 0, lastSeq: 2, firstOffset: 200, lastOffset: 202}],
+      currentTxnFirstOffset: null,
+    })
   })
 
   it('forgets producers idle for producer.id.expiration.ms and keeps the others', () => {
     const table = new ProducerStateTable()
-    table.record({producerId: 1, producerEpoch: 0, baseSequence: 0, lastOffsetDelta: 0, maxTimestamp: 1_000}, 0)
-    table.record({producerId: 2, producerEpoch: 0, baseSequence: 0, lastOffsetDelta: 0, maxTimestamp: 5_000}, 1)
+    table.record({producerId: 1, producerEpoch: 0, baseSequence: 0, lastOffsetDelta: 0, maxTimestamp: 1_000, attributes: 0}, 0)
+    table.record({producerId: 2, producerEpoch: 0, baseSequence: 0, lastOffsetDelta: 0, maxTimestamp: 5_000, attributes: 0}, 1)
     expect(table.removeExpired(6_000, 5_000)).toBe(1)
     expect(table.get(1)).toBeUndefined()
     expect(table.get(2)).toBeDefined()
@@ -184,7 +203,7 @@ describe('producer state across a restart', () => {
     expect(logger.warnings).toEqual([expect.stringMatching(/Ignoring the damaged producer snapshot .*00000000000000000016\.snapshot.*CRC-32C/)])
     await stop(reopened)
     expect(await snapshotFiles()).toEqual([snapshotFileName(16)])
-    expect(decodeProducerSnapshot(await readFile(join(dir(), snapshotFileName(16))), 16)).toEqual(live)
+    expect(decodeProducerSnapshot(await readFile(join(dir(), snapshotFileName(16))), 16)).toEqual({entries: live, aborted: []})
   })
 
   it('drops state past a torn tail: a snapshot beyond the recovered end is deleted', async () => {
