@@ -23,12 +23,18 @@
  * after a restart is still known as a duplicate. An empty batch goes once its producer has written
  * a later one (Kafka's cleaner keeps the last offset and retains such batches the same way).
  *
+ * Transactions (as Kafka's cleaner): the cleanable range ends before the first offset of any
+ * transaction still open (the log passes it in as the recovery point's bound), so the outcome of
+ * every transactional record it reads is known; records of aborted transactions never supersede
+ * anything (a read_committed reader would otherwise lose the committed value they hid). Their own
+ * records are kept, not dropped. Control batches (transaction markers) are always kept as they are.
+ *
  * Tombstones follow KIP-534: the first pass that keeps a tombstone stamps its batch with a
  * delete horizon (now + delete.retention.ms, in the base timestamp, flagged by attribute bit 6);
  * a pass after the horizon drops it. Oldest-first swaps keep a crash midway safe: a tombstone
  * only goes in a later segment than the older values it deleted, which went first.
  */
-import {readBaseOffset, readLastOffsetDelta, readMaxTimestamp} from '../protocol/record-batch.js'
+import {ATTR_TRANSACTIONAL, readBaseOffset, readLastOffsetDelta, readMaxTimestamp} from '../protocol/record-batch.js'
 import {type DecodedBatch, type DecodedRecord, decodeRecordBatch, encodeRecordBatch} from '../protocol/records.js'
 import {CLEANED_SUFFIX, SWAP_SUFFIX} from './file-names.js'
 import {type StorageFs, syncDir} from './fs.js'
@@ -83,6 +89,8 @@ export interface CleanerTarget {
   recoveryPoint: number
   /** The last offset of each live idempotent producer's newest batch, by producer id. */
   producersLastOffsets: ReadonlyMap<number, number>
+  /** True when the producer's record at `offset` belongs to a transaction that was aborted. */
+  inAbortedTransaction(producerId: number, offset: number): boolean
   state: CleanerState
   /** True once the log is closing or failed: the pass stops at the next segment. */
   stopping(): boolean
@@ -96,7 +104,7 @@ const WRITE_CHUNK = 1024 * 1024
 export async function compactLog(target: CleanerTarget, policy: CompactionPolicy, now: number): Promise<CompactionResult | null> {
   const plan = await planPass(target, policy, now)
   if (!plan) return null
-  const latest = await buildOffsetMap(plan.dirty, plan.firstDirty)
+  const latest = await buildOffsetMap(plan.dirty, plan.firstDirty, target)
   const filter: RecordFilter = {
     latest,
     logStartOffset: target.logStartOffset,
@@ -167,13 +175,19 @@ async function planPass(target: CleanerTarget, policy: CompactionPolicy, now: nu
 }
 
 /** Each key's latest offset among the records of `segments` at or above `firstDirty`. */
-async function buildOffsetMap(segments: readonly LogSegment[], firstDirty: number): Promise<Map<string, number>> {
+async function buildOffsetMap(
+  segments: readonly LogSegment[],
+  firstDirty: number,
+  target: Pick<CleanerTarget, 'inAbortedTransaction'>,
+): Promise<Map<string, number>> {
   const latest = new Map<string, number>()
   for (const segment of segments) {
     for await (const {batch, bytes} of segment.batches()) {
       if (batch.lastOffset < firstDirty) continue
       const decoded = tryDecode(bytes)
       if (!decoded || decoded.control) continue
+      const {header} = decoded
+      if ((header.attributes & ATTR_TRANSACTIONAL) !== 0 && target.inAbortedTransaction(header.producerId, batch.baseOffset)) continue
       for (const record of decoded.records) {
         if (record.key !== null && record.offset >= firstDirty) latest.set(keyOf(record.key), record.offset)
       }

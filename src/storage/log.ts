@@ -352,8 +352,10 @@ export class PartitionLog {
           indexIntervalBytes: this.config.indexIntervalBytes,
           segments: this.segments,
           logStartOffset: this.startOffset,
-          recoveryPoint: this.flushedOffset,
+          // Segments from the first open transaction on stay dirty until its outcome is known.
+          recoveryPoint: Math.min(this.flushedOffset, producers.firstUnstableOffset() ?? Number.POSITIVE_INFINITY),
           producersLastOffsets: producers.lastOffsets(),
+          inAbortedTransaction: (producerId, offset) => producers.isAborted(producerId, offset),
           state: this.cleanerState,
           stopping: () => this.refusal() !== null,
           replace: (old, cleaned) => this.replaceSegment(old, cleaned),

@@ -198,6 +198,16 @@ export class ProducerStateTable {
     return found.sort((a, b) => a.firstOffset - b.firstOffset)
   }
 
+  /** True when the producer's record at `offset` lies in one of its aborted transactions. */
+  isAborted(producerId: number, offset: number): boolean {
+    for (let i = this.firstAbortedEndingAtOrAfter(offset); i < this.aborted.length; i++) {
+      const txn = this.aborted[i]
+      if (txn.producerId === producerId && txn.firstOffset <= offset) return true
+      if (txn.lastStableOffset > offset) return false
+    }
+    return false
+  }
+
   /** Forgets the aborted transactions that ended below `offset` (the log start): no fetch can reach them. */
   forgetAbortedBefore(offset: number): void {
     const from = this.firstAbortedEndingAtOrAfter(offset)
