@@ -33,7 +33,9 @@ export function checkSequence(entry: ProducerEntry | undefined, batch: Idempoten
   const lastSeq = lastSequenceOf(batch)
   const duplicate = entry.batches.find((cached) => cached.firstSeq === batch.baseSequence && cached.lastSeq === lastSeq)
   if (duplicate) return {kind: 'duplicate', firstOffset: duplicate.firstOffset}
-  const expected = nextSequence(entry.batches[entry.batches.length - 1].lastSeq)
+  // No batch yet in this epoch (a transaction marker made the entry or moved it here): it starts at 0, as in Kafka.
+  const newest = entry.batches.at(-1)
+  const expected = newest ? nextSequence(newest.lastSeq) : 0
   if (batch.baseSequence !== expected)
     return outOfOrder(`Out of order sequence number for producer ${batch.producerId} at offset: expected ${expected}, received ${batch.baseSequence}`)
   return {kind: 'append'}

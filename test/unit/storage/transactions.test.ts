@@ -1,6 +1,7 @@
 import {readdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {checkSequence} from '../../../src/broker/producer-state.js'
 import {crc32c} from '../../../src/protocol/crc32c.js'
 import {type EndTxnMarkerKind, encodeEndTxnMarker, readEndTxnMarker} from '../../../src/protocol/end-txn-marker.js'
 import {ATTR_TRANSACTIONAL, readBaseOffset, writeCrc} from '../../../src/protocol/record-batch.js'
@@ -430,5 +431,17 @@ describe('compaction and transactions', () => {
       [keyed('tail', 't')],
     ])
     expect(await values(log)).toEqual(['first', 'open', 'after', 't'])
+  })
+})
+
+describe('the sequence check of a producer a marker left without batches', () => {
+  it('expects its first batch in that epoch at sequence 0', () => {
+    const table = new ProducerStateTable()
+    table.recordMarker(markerOf(5, 1), 0, 'abort')
+    expect(checkSequence(table.get(5), {producerId: 5, producerEpoch: 1, baseSequence: 0, lastOffsetDelta: 0})).toEqual({kind: 'append'})
+    expect(checkSequence(table.get(5), {producerId: 5, producerEpoch: 1, baseSequence: 3, lastOffsetDelta: 0})).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/expected 0, received 3/),
+    })
   })
 })
