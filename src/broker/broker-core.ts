@@ -5,6 +5,7 @@ import type {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
 import type {GroupConfigs} from './group-configs.js'
 import type {GroupCoordinator} from './groups/coordinator.js'
 import type {BrokerSettings} from './topic-configs.js'
+import type {TransactionCoordinator} from './transactions/coordinator.js'
 import type {TopicManager} from './topics.js'
 
 export interface BrokerCore {
@@ -15,6 +16,7 @@ export interface BrokerCore {
   readonly advertised: {host: string; port: number}
   readonly topics: TopicManager
   readonly groups: GroupCoordinator
+  readonly transactions: TransactionCoordinator
   readonly autoCreateTopics: boolean
   readonly numPartitions: number
   readonly defaultReplicationFactor: number

@@ -27,6 +27,7 @@ import {DynamicBrokerConfigs} from './dynamic-broker-configs.js'
 import {GroupConfigs} from './group-configs.js'
 import {ConfigSource, type BrokerSettings} from './topic-configs.js'
 import {TopicManager} from './topics.js'
+import {TransactionCoordinator, transactionSettingsOf} from './transactions/coordinator.js'
 
 /** Kafka's offsets.retention.check.interval.ms default. */
 const OFFSETS_RETENTION_CHECK_INTERVAL_MS = 600_000
@@ -55,6 +56,7 @@ export class Broker implements BrokerCore {
     readonly dynamicConfigs: DynamicBrokerConfigs,
     readonly groupConfigs: GroupConfigs,
     private readonly producerIds: ProducerIdAllocator,
+    readonly transactions: TransactionCoordinator,
   ) {
     const [listener] = config.advertisedListeners
     this.advertised = {host: listener.host, port: listener.port}
@@ -111,7 +113,14 @@ export class Broker implements BrokerCore {
     await groups.load()
     const groupConfigs = await GroupConfigs.load(config.dataDir)
     const producerIds = await ProducerIdAllocator.open(config.dataDir, opts.logger)
-    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs, groupConfigs, producerIds)
+    const transactions = await TransactionCoordinator.open(
+      config.dataDir,
+      {partition: (topic, index) => topics.get(topic)?.partitions[index], groups, nextProducerId: () => producerIds.next(), logger: opts.logger},
+      transactionSettingsOf(config),
+    )
+    // Transactions a stop left committing or aborting are finished before any request is served.
+    await transactions.start()
+    return new Broker(config, opts.logger, meta, logs, topics, groups, dynamicConfigs, groupConfigs, producerIds, transactions)
   }
 
   get nodeId(): number {
@@ -201,6 +210,7 @@ export class Broker implements BrokerCore {
     clearInterval(this.offsetExpiry)
     clearInterval(this.producerExpiry)
     clearInterval(this.logMaintenance)
+    await this.transactions.close()
     await this.groups.close()
     await this.logs.close()
   }

@@ -21,6 +21,10 @@ import {CreateTopics} from './messages/19-create-topics.js'
 import {DeleteTopics} from './messages/20-delete-topics.js'
 import {DeleteRecords} from './messages/21-delete-records.js'
 import {InitProducerId} from './messages/22-init-producer-id.js'
+import {AddPartitionsToTxn} from './messages/24-add-partitions-to-txn.js'
+import {AddOffsetsToTxn} from './messages/25-add-offsets-to-txn.js'
+import {EndTxn} from './messages/26-end-txn.js'
+import {TxnOffsetCommit} from './messages/28-txn-offset-commit.js'
 import {DescribeAcls} from './messages/29-describe-acls.js'
 import {CreateAcls} from './messages/30-create-acls.js'
 import {DeleteAcls} from './messages/31-delete-acls.js'
@@ -60,6 +64,10 @@ export const ApiKey = {
   DeleteTopics: 20,
   DeleteRecords: 21,
   InitProducerId: 22,
+  AddPartitionsToTxn: 24,
+  AddOffsetsToTxn: 25,
+  EndTxn: 26,
+  TxnOffsetCommit: 28,
   DescribeAcls: 29,
   CreateAcls: 30,
   DeleteAcls: 31,
@@ -98,6 +106,10 @@ export const APIS: readonly ApiDefinition[] = [
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
   DeleteAcls,
@@ -142,6 +154,10 @@ export {
   DeleteTopics,
   DeleteRecords,
   InitProducerId,
+  AddPartitionsToTxn,
+  AddOffsetsToTxn,
+  EndTxn,
+  TxnOffsetCommit,
   DescribeAcls,
   CreateAcls,
   DeleteAcls,

@@ -1,23 +1,26 @@
 /**
- * ListTransactions (66), v0-2 (kafka-transactions list): kbus refuses transactional producers, so
- * there is never a transaction to list. State filters Kafka does not know are echoed back in
- * unknownStateFilters, as its transaction coordinator does.
+ * ListTransactions (66), v0-2 (kafka-transactions list): every transactional id the coordinator
+ * knows, filtered by state, producer id, how long the transaction has been open (v1) and a
+ * regular expression over the id (v2), as Kafka's coordinator filters. State names Kafka does not
+ * know are echoed back in unknownStateFilters.
  */
-import {ErrorCode} from '../../protocol/errors.js'
 import {ListTransactions} from '../../protocol/messages/66-list-transactions.js'
 import {defineHandler} from '../handler.js'
 
-/** The states Kafka's transaction coordinator recognises in a filter. */
-const TRANSACTION_STATES = new Set(['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence'])
-
 export const listTransactionsHandler = defineHandler({
   api: ListTransactions,
-  async handle(request) {
+  async handle(request, ctx) {
+    const {errorCode, unknownStates, transactions} = ctx.broker.transactions.list({
+      states: request.stateFilters,
+      producerIds: request.producerIdFilters,
+      minDurationMs: request.durationFilter,
+      transactionalIdPattern: request.transactionalIdPattern,
+    })
     return {
       throttleTimeMs: 0,
-      errorCode: ErrorCode.NONE,
-      unknownStateFilters: request.stateFilters.filter((state) => !TRANSACTION_STATES.has(state)),
-      transactionStates: [],
+      errorCode,
+      unknownStateFilters: unknownStates,
+      transactionStates: transactions.map(({transactionalId, producerId, state}) => ({transactionalId, producerId, transactionState: state})),
     }
   },
 })

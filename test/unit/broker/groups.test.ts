@@ -65,11 +65,11 @@ const waitUntil = async (check: () => Promise<boolean>) => {
 }
 
 describe('group coordinator', () => {
-  it('coordinates a group itself and refuses transaction coordinators', async () => {
+  it('coordinates a group itself and refuses share-group coordinators', async () => {
     await open()
     const group = await t.call(FindCoordinator, 2, {key: 'g', keyType: 0})
     expect(group).toMatchObject({errorCode: 0, nodeId: 1})
-    const batched = await t.call(FindCoordinator, 4, {keyType: 1, coordinatorKeys: ['txn']})
+    const batched = await t.call(FindCoordinator, 6, {keyType: 2, coordinatorKeys: ['share']})
     expect(batched.coordinators[0].errorCode).toBe(ErrorCode.INVALID_REQUEST)
   })
 
