@@ -106,6 +106,10 @@ export const BROKER_CONFIGS: readonly BrokerConfigDef[] = [
   // Idempotent producers
   def('producer.id.expiration.ms', 'int', '86400000', 'How long a partition keeps the state of a producer that has stopped writing.', atLeast(1)),
   def('producer.id.expiration.check.interval.ms', 'int', '600000', 'How often idle producers are forgotten.', atLeast(1)),
+  // Transactions
+  def('transaction.max.timeout.ms', 'int', '900000', 'The longest transaction timeout a producer may ask for.', atLeast(1)),
+  def('transaction.abort.timed.out.transaction.cleanup.interval.ms', 'int', '10000', 'How often transactions past their timeout are aborted.', atLeast(1)),
+  def('transactional.id.expiration.ms', 'int', '604800000', 'How long the coordinator remembers a transactional id with no transaction.', atLeast(1)),
 ]
 
 /**
