@@ -96,6 +96,29 @@ describe('transaction timeouts', () => {
   })
 })
 
+describe('while a transaction is being committed', () => {
+  it('answers CONCURRENT_TRANSACTIONS to other requests for it, a repeated EndTxn included (INVALID_TXN_STATE for the other outcome)', async () => {
+    const coordinator = await openCoordinator()
+    const p = await coordinator.initProducerId('payments', 60_000, null)
+    await coordinator.addPartitions('payments', p.producerId, 0, [{topic: 'orders', partition: 0}])
+    const ending = coordinator.endTxn('payments', p.producerId, 0, true)
+    const [added, initialised, retried, wrongOutcome] = await Promise.all([
+      coordinator.addPartitions('payments', p.producerId, 0, [{topic: 'orders', partition: 1}]),
+      coordinator.initProducerId('payments', 60_000, null),
+      coordinator.endTxn('payments', p.producerId, 0, true),
+      coordinator.endTxn('payments', p.producerId, 0, false),
+    ])
+    expect(added).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+    expect(initialised.errorCode).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+    expect(retried).toBe(ErrorCode.CONCURRENT_TRANSACTIONS)
+    expect(wrongOutcome).toBe(ErrorCode.INVALID_TXN_STATE)
+    expect(await ending).toBe(ErrorCode.NONE)
+    expect(coordinator.describe('payments')?.state).toBe('CompleteCommit')
+    expect(await markers(0)).toEqual([{kind: 'commit', producerEpoch: 0}])
+    expect(await markers(1)).toEqual([])
+  })
+})
+
 describe('producer epochs', () => {
   it('move to a new producer id at epoch 0 once the epoch reaches 32766', async () => {
     let coordinator = await openCoordinator()
