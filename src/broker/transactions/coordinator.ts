@@ -11,19 +11,19 @@ import {encodeEndTxnMarker, type EndTxnMarkerKind} from '../../protocol/end-txn-
 import {ErrorCode} from '../../protocol/errors.js'
 import type {Partition} from '../partition.js'
 import {KeyedLock} from './keyed-lock.js'
+import {type ProducerIdAndEpoch, knowsProducer, needsNewProducerId, nextEpochs} from './producer-epochs.js'
 import {
-  KNOWN_STATE_NAMES,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   type StagedOffset,
   type TopicPartitionRef,
   type TransactionMetadata,
-  isEpochExhausted,
   isPrepared,
   toOngoing,
   withPartitions,
   withStagedOffsets,
 } from './transaction-metadata.js'
+import {type TransactionList, type TransactionListFilter, listTransactions} from './transaction-list.js'
 import {TransactionStore} from './transaction-store.js'
 
 export interface TransactionSettings {
@@ -91,15 +91,6 @@ export interface TxnOffsetCommitInput extends GroupMemberRef {
   offsets: {topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string | null}[]
 }
 
-export interface TransactionListFilter {
-  states: readonly string[]
-  producerIds: readonly number[]
-  /** Only transactions open longer than this; negative for all. */
-  minDurationMs: number
-  /** Only transactional ids this regular expression matches in full; null or empty for all. */
-  transactionalIdPattern: string | null
-}
-
 /** offset.metadata.max.bytes, Kafka's default. */
 const OFFSET_METADATA_MAX_LENGTH = 4096
 
@@ -165,7 +156,7 @@ export class TransactionCoordinator {
   async initProducerId(
     transactionalId: string,
     timeoutMs: number,
-    expected: {producerId: number; producerEpoch: number} | null,
+    expected: ProducerIdAndEpoch | null,
   ): Promise<InitProducerIdResult> {
     if (transactionalId === '') return failedInit(ErrorCode.INVALID_REQUEST)
     if (timeoutMs <= 0 || timeoutMs > this.settings.maxTimeoutMs) return failedInit(ErrorCode.INVALID_TRANSACTION_TIMEOUT)
@@ -178,16 +169,13 @@ export class TransactionCoordinator {
         await this.persist(fenced)
         return fenced
       }
-      const next = isEpochExhausted(metadata.producerEpoch) && (!expected || expected.producerEpoch === metadata.producerEpoch)
-        ? this.reset(metadata, {
-            producerId: await this.deps.nextProducerId(),
-            producerEpoch: 0,
-            lastProducerEpoch: expected ? metadata.producerEpoch : NO_PRODUCER_EPOCH,
-          }, timeoutMs)
-        : this.bumped(metadata, expected, timeoutMs)
+      const next = needsNewProducerId(metadata, expected)
+        ? {producerId: await this.deps.nextProducerId(), producerEpoch: 0, lastProducerEpoch: expected ? metadata.producerEpoch : NO_PRODUCER_EPOCH}
+        : nextEpochs(metadata, expected)
       if (typeof next === 'number') return next
-      await this.persist(next)
-      return next
+      const initialised = this.reset(metadata, {producerId: metadata.producerId, ...next}, timeoutMs)
+      await this.persist(initialised)
+      return initialised
     })
     if (typeof outcome === 'number') return failedInit(outcome)
     if (outcome.state === 'PrepareAbort') {
@@ -203,17 +191,6 @@ export class TransactionCoordinator {
       transactionalId, producerId, previousProducerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH, lastProducerEpoch: NO_PRODUCER_EPOCH,
       timeoutMs, state: 'Empty', partitions: [], groups: [], stagedOffsets: [], startTimeMs: -1, lastUpdateMs: this.now(),
     }
-  }
-
-  /** KIP-360: a producer that names its current epoch gets it bumped once, and the same answer on a retry. */
-  private bumped(metadata: TransactionMetadata, expected: {producerEpoch: number} | null, timeoutMs: number): TransactionMetadata | number {
-    const bumpedEpoch = metadata.producerEpoch + 1
-    if (!expected) return this.reset(metadata, {producerId: metadata.producerId, producerEpoch: bumpedEpoch, lastProducerEpoch: NO_PRODUCER_EPOCH}, timeoutMs)
-    if (metadata.producerEpoch === NO_PRODUCER_EPOCH || expected.producerEpoch === metadata.producerEpoch)
-      return this.reset(metadata, {producerId: metadata.producerId, producerEpoch: bumpedEpoch, lastProducerEpoch: metadata.producerEpoch}, timeoutMs)
-    if (expected.producerEpoch === metadata.lastProducerEpoch)
-      return this.reset(metadata, {producerId: metadata.producerId, producerEpoch: metadata.producerEpoch, lastProducerEpoch: metadata.lastProducerEpoch}, timeoutMs)
-    return ErrorCode.PRODUCER_FENCED
   }
 
   private reset(
@@ -472,24 +449,8 @@ export class TransactionCoordinator {
     return this.records.get(transactionalId)
   }
 
-  /** ListTransactions, filtered as Kafka's coordinator filters; unknown state names come back apart. */
-  list(filter: TransactionListFilter): {errorCode: number; unknownStates: string[]; transactions: TransactionMetadata[]} {
-    const unknownStates = filter.states.filter((state) => !KNOWN_STATE_NAMES.has(state))
-    let pattern: RegExp | null = null
-    if (filter.transactionalIdPattern) {
-      try {
-        pattern = new RegExp(`^(?:${filter.transactionalIdPattern})$`)
-      } catch {
-        return {errorCode: ErrorCode.INVALID_REGULAR_EXPRESSION, unknownStates, transactions: []}
-      }
-    }
-    const now = this.now()
-    const transactions = [...this.records.values()].filter((metadata) =>
-      (filter.producerIds.length === 0 || filter.producerIds.includes(metadata.producerId)) &&
-      (filter.states.length === 0 || filter.states.includes(metadata.state)) &&
-      (filter.minDurationMs < 0 || now - metadata.startTimeMs > filter.minDurationMs) &&
-      (pattern === null || pattern.test(metadata.transactionalId)))
-    return {errorCode: ErrorCode.NONE, unknownStates, transactions}
+  list(filter: TransactionListFilter): TransactionList {
+    return listTransactions(this.records.values(), filter, this.now())
   }
 
   // ---- State -------------------------------------------------------------------------------
@@ -544,14 +505,4 @@ export class TransactionCoordinator {
     }
     return keys
   }
-}
-
-/**
- * KIP-360: a producer naming its id is fenced unless the id is new, is still its own, or was
- * just rotated away from it when its epochs ran out (a retry whose answer was lost).
- */
-function knowsProducer(metadata: TransactionMetadata, expected: {producerId: number; producerEpoch: number}): boolean {
-  return metadata.producerEpoch === NO_PRODUCER_EPOCH ||
-    expected.producerId === metadata.producerId ||
-    (expected.producerId === metadata.previousProducerId && isEpochExhausted(expected.producerEpoch))
 }

@@ -6,11 +6,6 @@
 /** Kafka's state names, as DescribeTransactions and ListTransactions show them. */
 export type TransactionState = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort'
 
-/** Every state name Kafka's coordinator recognises in a ListTransactions filter (Dead and PrepareEpochFence never show). */
-export const KNOWN_STATE_NAMES: ReadonlySet<string> = new Set([
-  'Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence',
-])
-
 export const NO_PRODUCER_ID = -1
 export const NO_PRODUCER_EPOCH = -1
 /** Kafka keeps Short.MaxValue for fencing, so a producer id stops at this epoch and a new id is handed out. */
