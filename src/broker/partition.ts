@@ -41,14 +41,33 @@ export class Partition {
     return appended
   }
 
-  /** Whole batches from the one holding `fetchOffset`, stopping at the high watermark. */
-  async read(fetchOffset: number, maxBytes: number): Promise<{batches: Buffer[]; bytes: number}> {
-    if (fetchOffset >= this.watermark) return {batches: [], bytes: 0}
+  /**
+   * Where read_committed readers stop (Kafka's last stable offset): the first offset of the
+   * oldest transaction still open here, or the high watermark. The producer state is loaded on
+   * first use, so a transaction a crash left open holds readers back until it ends.
+   */
+  async lastStableOffset(): Promise<number> {
+    const producers = this.log.loadedProducerState ?? (await this.log.producerState())
+    const firstUnstable = producers.firstUnstableOffset()
+    // Retention or DeleteRecords may have removed the start of a transaction still open.
+    return firstUnstable === null ? this.watermark : Math.max(this.logStartOffset, Math.min(firstUnstable, this.watermark))
+  }
+
+  /** The aborted transactions overlapping [from, upTo), which a read_committed reader must be told of. */
+  async abortedTransactions(from: number, upTo: number): Promise<{producerId: number; firstOffset: number}[]> {
+    const producers = this.log.loadedProducerState ?? (await this.log.producerState())
+    return producers.abortedTransactions(from, upTo)
+  }
+
+  /** Whole batches from the one holding `fetchOffset`, stopping at `upTo` (the high watermark unless lower). */
+  async read(fetchOffset: number, maxBytes: number, upTo = this.watermark): Promise<{batches: Buffer[]; bytes: number}> {
+    const end = Math.min(upTo, this.watermark)
+    if (fetchOffset >= end) return {batches: [], bytes: 0}
     const read = await this.log.read(fetchOffset, maxBytes)
     const batches: Buffer[] = []
     let bytes = 0
     for (const batch of read.batches) {
-      if (readBaseOffset(batch) >= this.watermark) break
+      if (readBaseOffset(batch) >= end) break
       batches.push(batch)
       bytes += batch.length
     }

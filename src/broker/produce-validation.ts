@@ -55,8 +55,8 @@ export function validateProducedRecords(records: Buffer | null, limits: ProduceL
     return problem(ErrorCode.INVALID_RECORD, 'The record count does not match the batch\'s last offset delta')
   if (header.attributes & ATTR_CONTROL)
     return problem(ErrorCode.INVALID_RECORD, 'Clients may not produce control batches')
-  if (header.attributes & ATTR_TRANSACTIONAL)
-    return problem(ErrorCode.INVALID_TXN_STATE, 'kbus does not support transactions')
+  if (header.attributes & ATTR_TRANSACTIONAL && header.producerId < 0)
+    return problem(ErrorCode.INVALID_RECORD, 'A transactional batch must carry a producer id')
   if (header.producerId >= 0 && header.baseSequence < 0)
     return problem(ErrorCode.INVALID_RECORD, 'An idempotent batch must carry a base sequence')
   const compression = header.attributes & ATTR_COMPRESSION_MASK

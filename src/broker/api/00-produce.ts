@@ -6,7 +6,7 @@
  */
 import {ErrorCode, KafkaError, errorMessage} from '../../protocol/errors.js'
 import {Produce} from '../../protocol/messages/00-produce.js'
-import {type BatchHeader, readBatchHeader, stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
+import {ATTR_TRANSACTIONAL, type BatchHeader, readBatchHeader, stampLogAppendTime, writePartitionLeaderEpoch} from '../../protocol/record-batch.js'
 import {decodeRecordBatch} from '../../protocol/records.js'
 import type {BrokerCore} from '../broker-core.js'
 import {CloseConnection} from '../errors.js'
@@ -70,6 +70,11 @@ async function produceToPartition(
   const prepared = prepareBatch(records, topic.settings, `${topicName}-${index}`, version)
   if ('errorCode' in prepared) return failure(index, prepared.errorCode, prepared.message)
   const {batch, header} = prepared
+  if (header.attributes & ATTR_TRANSACTIONAL) {
+    // Kafka's transaction verification: the partition must be in the producer's open transaction.
+    const refused = broker.transactions.verifyTransactionalProduce(header.producerId, header.producerEpoch, topicName, index)
+    if (refused !== ErrorCode.NONE) return failure(index, refused)
+  }
 
   try {
     if (header.producerId >= 0) {

@@ -2,9 +2,10 @@
  * Fetch (1), v4-12, sessionless: every answer is a full response (session id 0), which Java
  * clients accept by staying on full fetches. Whole stored batches are returned from the one
  * holding the fetch offset; the first partition with data always gets at least one complete
- * batch (KIP-74). Without transactions the last stable offset is the high watermark, so both
- * isolation levels read the same data. A request with nothing to return waits for an append or
- * its max wait, whichever comes first.
+ * batch (KIP-74). read_committed stops at the last stable offset (before the oldest open
+ * transaction) and lists the aborted transactions in what it reads, for the client to drop. A
+ * request with nothing to return waits for an append (a transaction marker is one) or its max
+ * wait, whichever comes first.
  */
 import {ErrorCode} from '../../protocol/errors.js'
 import {Fetch} from '../../protocol/messages/01-fetch.js'
@@ -75,15 +76,17 @@ async function readAll(topics: WantedTopic[], maxBytes: number, readCommitted: b
       const errorCode = partition ? positionError(partition, request) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
       if (errorCode !== ErrorCode.NONE || !partition) {
         failed = true
-        partitions.push(partitionAnswer(request.partition, errorCode, partition, [], readCommitted))
+        partitions.push(partitionAnswer(request.partition, errorCode, partition, []))
         continue
       }
+      const stable = readCommitted ? await partition.lastStableOffset() : partition.highWatermark
       // Past the response budget a partition still answers (Java drops a response that omits
       // one), only without data. The log returns at least one whole batch when it has any.
       const budget = Math.min(request.partitionMaxBytes, maxBytes - bytes)
-      const read = bytes === 0 || budget > 0 ? await partition.read(request.fetchOffset, budget) : NOTHING
+      const read = bytes === 0 || budget > 0 ? await partition.read(request.fetchOffset, budget, stable) : NOTHING
       bytes += read.bytes
-      partitions.push(partitionAnswer(request.partition, ErrorCode.NONE, partition, read.batches, readCommitted))
+      const aborted = readCommitted ? await partition.abortedTransactions(request.fetchOffset, stable) : null
+      partitions.push(partitionAnswer(request.partition, ErrorCode.NONE, partition, read.batches, aborted, stable))
     }
     responses.push({topic: wanted.topic, partitions})
   }
@@ -103,17 +106,17 @@ function partitionAnswer(
   errorCode: number,
   partition: Partition | undefined,
   batches: Buffer[],
-  readCommitted: boolean,
+  aborted: {producerId: number; firstOffset: number}[] | null = null,
+  lastStableOffset = partition?.highWatermark ?? -1,
 ) {
-  const highWatermark = partition?.highWatermark ?? -1
   return {
     partitionIndex: index,
     errorCode,
-    highWatermark,
-    lastStableOffset: highWatermark,
+    highWatermark: partition?.highWatermark ?? -1,
+    lastStableOffset,
     logStartOffset: partition?.logStartOffset ?? -1,
-    // read_committed readers expect a list (empty: kbus has no transactions to abort).
-    abortedTransactions: readCommitted ? [] : null,
+    // Null for read_uncommitted, as Kafka answers; a list (maybe empty) for read_committed.
+    abortedTransactions: aborted,
     preferredReadReplica: -1,
     records: contiguous(batches),
   }

@@ -1,6 +1,6 @@
 /**
- * ListOffsets (2), v1-10. Special timestamps: -1 latest (the high watermark, which is also the
- * last stable offset without transactions), -2 earliest, -3 the first record carrying the
+ * ListOffsets (2), v1-10. Special timestamps: -1 latest (the high watermark, or for
+ * read_committed the last stable offset), -2 earliest, -3 the first record carrying the
  * largest timestamp (v7+), -4 earliest local (= earliest, nothing is tiered), -5 latest tiered
  * and -6 earliest pending upload (nothing is tiered: -1). A real timestamp finds the first
  * record stamped at or after it.
@@ -31,7 +31,7 @@ export const listOffsetsHandler = defineHandler({
           const code = currentLeaderEpoch < LEADER_EPOCH ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH
           partitions.push(answer(partitionIndex, code))
         } else {
-          const found = await lookUp(partition, timestamp)
+          const found = await lookUp(partition, timestamp, request.isolationLevel === 1)
           partitions.push(answer(partitionIndex, ErrorCode.NONE, found.offset, found.timestamp))
         }
       }
@@ -45,10 +45,10 @@ function answer(partitionIndex: number, errorCode: number, offset = -1, timestam
   return {partitionIndex, errorCode, timestamp, offset, leaderEpoch: errorCode === ErrorCode.NONE ? LEADER_EPOCH : -1}
 }
 
-async function lookUp(partition: Partition, timestamp: number): Promise<{offset: number; timestamp: number}> {
+async function lookUp(partition: Partition, timestamp: number, readCommitted: boolean): Promise<{offset: number; timestamp: number}> {
   switch (timestamp) {
     case LATEST:
-      return {offset: partition.highWatermark, timestamp: -1}
+      return {offset: readCommitted ? await partition.lastStableOffset() : partition.highWatermark, timestamp: -1}
     case EARLIEST:
     case EARLIEST_LOCAL:
       return {offset: partition.logStartOffset, timestamp: -1}

@@ -1,7 +1,8 @@
 /**
  * DescribeProducers (61), v0: the idempotent producers a partition remembers, read from its
- * producer state (kafka-transactions describe-producers). kbus has no transactions, so every
- * producer's coordinator epoch and open-transaction offset are Kafka's "none", -1.
+ * producer state (kafka-transactions describe-producers), with the first offset of a producer's
+ * open transaction (-1 when none). kbus has one coordinator that never moves, so the coordinator
+ * epoch is Kafka's "none", -1.
  */
 import {ErrorCode, errorMessage} from '../../protocol/errors.js'
 import {DescribeProducers} from '../../protocol/messages/61-describe-producers.js'
@@ -51,6 +52,6 @@ function describeProducer(entry: ProducerEntry) {
     lastSequence: newest ? newest.lastSeq : NONE,
     lastTimestamp: entry.lastTimestamp,
     coordinatorEpoch: NONE,
-    currentTxnStartOffset: NONE,
+    currentTxnStartOffset: entry.currentTxnFirstOffset ?? NONE,
   }
 }

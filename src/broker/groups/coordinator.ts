@@ -432,6 +432,40 @@ export class GroupCoordinator {
     return ErrorCode.NONE
   }
 
+  /**
+   * TxnOffsetCommit's member checks (Kafka's): a transactional producer may commit for a group it
+   * is not a member of (generation -1, no member id), as Kafka allows; a member must be current.
+   */
+  txnOffsetCommitError(request: {groupId: string; generationId: number; memberId: string; groupInstanceId: string | null}): number {
+    if (request.groupId === '') return ErrorCode.INVALID_GROUP_ID
+    const group = this.groups.get(request.groupId)
+    if (!group) return request.generationId >= 0 ? ErrorCode.ILLEGAL_GENERATION : ErrorCode.NONE
+    if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    if (request.memberId !== '') {
+      const member = group.members.get(request.memberId)
+      if (!member) return ErrorCode.UNKNOWN_MEMBER_ID
+      if (request.groupInstanceId !== null && member.groupInstanceId !== request.groupInstanceId) return ErrorCode.FENCED_INSTANCE_ID
+    }
+    if (request.generationId >= 0 && request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
+    return ErrorCode.NONE
+  }
+
+  /** The offsets a transaction staged, committed when it commits: durable first, then visible. */
+  async commitTransactionalOffsets(
+    groupId: string,
+    offsets: {topic: string; partition: number; offset: number; leaderEpoch: number; metadata: string}[],
+  ): Promise<void> {
+    if (!this.groups.has(groupId)) this.createGroup(groupId)
+    const timestamp = this.now()
+    const entries: OffsetLogEntry[] = offsets
+      .filter(({topic, partition}) => this.partitionExists(topic, partition))
+      .map(({topic, partition, offset, leaderEpoch, metadata}) => ({
+        kind: 'offset', group: groupId, topic, partition, value: {offset, leaderEpoch, metadata, commitTimestamp: timestamp},
+      }))
+    await this.log.append(groupId, entries, timestamp)
+    for (const entry of entries) this.apply(entry)
+  }
+
   /** The committed offsets of a group: all of them (`topics` null) or those asked for (-1 when none). */
   committed(groupId: string, topics: {name: string; partitionIndexes: number[]}[] | null) {
     const stored = this.offsets.get(groupId) ?? new Map<string, CommittedOffset>()
@@ -442,7 +476,7 @@ export class GroupCoordinator {
         committedOffset: offset?.offset ?? -1,
         committedLeaderEpoch: offset?.leaderEpoch ?? -1,
         metadata: offset?.metadata ?? '',
-        errorCode: ErrorCode.NONE,
+        errorCode: ErrorCode.NONE as number,
       }
     }
     if (topics !== null) return topics.map((topic) => ({name: topic.name, partitions: topic.partitionIndexes.map((p) => answer(topic.name, p))}))
