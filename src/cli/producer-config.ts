@@ -42,7 +42,7 @@ export function mergeProducerProperties(
 export function producerOptions(properties: ReadonlyMap<string, string>): ProducerOptions {
   if (properties.has('transactional.id'))
     throw new UsageError(
-      'transactional.id is not supported: kbus does not implement transactions (remove it; the idempotent producer, on by default, needs none).',
+      'transactional.id is not supported: this producer does not run transactions (remove it; the idempotent producer, on by default, needs none).',
     )
   const acks = acksOf(properties.get('acks') ?? '-1')
   const retries = integerProperty(properties, 'retries', {min: 0})

@@ -143,14 +143,11 @@ function groupByReason(matrix, client, ids) {
 const UNSUPPORTED = [
   'Not supported, and what a client sees instead:',
   '',
-  '- **Transactions.** A transactional producer fails at once rather than hanging: FindCoordinator ' +
-    'for a transaction coordinator and InitProducerId with a transactional id are answered ' +
-    'INVALID_REQUEST, and the transaction APIs (AddPartitionsToTxn, EndTxn, TxnOffsetCommit, …) are ' +
-    'not advertised. `kbus console-producer` and `kbus producer-perf-test` refuse `transactional.id` ' +
-    'in one line. The idempotent producer (Kafka\'s default) is supported, and `kbus console-producer` ' +
-    'is idempotent by default as Kafka\'s is. Kafka\'s `kafka-transactions` sees that: `list` shows no ' +
-    'transaction, `describe-producers` each partition\'s idempotent producers, and `describe` fails at ' +
-    'the transaction coordinator lookup.',
+  '- **Transactions in kbus\'s own producers.** The broker runs Kafka transactions (a transaction ' +
+    'coordinator, commit and abort markers, read_committed readers, offsets committed inside a ' +
+    'transaction, fencing and timeouts), but `kbus console-producer` and `kbus producer-perf-test` do ' +
+    'not run one: they refuse `transactional.id` in one line, as Kafka\'s console producer cannot use ' +
+    'one either.',
   '- **ACLs.** kbus has no authorizer: DescribeAcls, CreateAcls and DeleteAcls are answered ' +
     'SECURITY_DISABLED as by a Kafka broker without one, so `kafka-acls --list` prints Kafka\'s own ' +
     '"No Authorizer is configured on the broker".',

@@ -1,4 +1,4 @@
-/** The console producer's settings: Kafka's idempotence rules, and transactions refused. */
+/** The console producer's settings: Kafka's idempotence rules, and transactional.id refused. */
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../../src/cli/errors.js'
 import {mergeProducerProperties, producerOptions} from '../../../src/cli/producer-config.js'
@@ -43,10 +43,10 @@ describe('console producer idempotence', () => {
     )
   })
 
-  it('refuses transactional.id in one line: kbus has no transactions', () => {
+  it('refuses transactional.id in one line: the console producer runs no transactions', () => {
     const attempt = () => options({'transactional.id': 'orders-tx'})
     expect(attempt).toThrow(UsageError)
-    expect(attempt).toThrow(/^transactional\.id is not supported: kbus does not implement transactions \(.*\)\.$/)
+    expect(attempt).toThrow(/^transactional\.id is not supported: this producer does not run transactions \(.*\)\.$/)
     expect(() => attempt()).not.toThrow(/\n/)
   })
 })
