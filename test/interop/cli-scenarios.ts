@@ -9,6 +9,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {BIN, cliEnv, waitFor} from '../e2e/helpers/index.js'
+import {TRANSACTIONS_PEER} from './clients/java.js'
 import type {CliSession, StepOptions} from './harness/cli-session.js'
 import {LongRunning, runOk} from './harness/process.js'
 import {parseTopicSummary} from './harness/topic-summary.js'
@@ -122,6 +123,12 @@ const compression: CliScenario = {
  * kbus dump-log on a segment the broker itself wrote (and still writes to), against Kafka's own
  * DumpLogSegments on the same files: kbus's reading of Kafka's on-disk format, and Kafka's of kbus's.
  */
+/** Kafka's own kafka-dump-log (DumpLogSegments) on a file: the reference kbus dump-log is held to. */
+function kafkaDumpLog(classpath: string, file: string, flags: readonly string[]) {
+  return runOk('java', ['-Xmx256M', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+    '-cp', classpath, 'org.apache.kafka.tools.DumpLogSegments', '--files', file, ...flags], {timeoutMs: 60_000})
+}
+
 function dumpLogScenario(id: string, title: string, files: ReadonlyArray<readonly [label: string, suffix: string, flags: readonly string[]]>): CliScenario {
   return {
     id,
@@ -136,8 +143,7 @@ function dumpLogScenario(id: string, title: string, files: ReadonlyArray<readonl
       for (const [label, suffix, flags] of files) {
         const file = `${segment}${suffix}`
         // Kafka's tool exits 0 whatever it finds: its stdout is the reference, kbus's exit code is checked against its own rule.
-        const byKafka = await runOk('java', ['-Xmx256M', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
-          '-cp', classpath, 'org.apache.kafka.tools.DumpLogSegments', '--files', file, ...flags], {timeoutMs: 60_000})
+        const byKafka = await kafkaDumpLog(classpath, file, flags)
         // Batch layout (producer ids, CRCs, batching) is the broker's and the client's: only the exit code is compared across brokers.
         const byKbus = await s.kbus(`dump-log ${label}`, ['dump-log', '--files', file, ...flags], {noBootstrapFlag: true, compare: 'exit-code'})
         if (byKbus.stdout !== byKafka.stdout) {
@@ -349,7 +355,7 @@ const KAFKA_ADMIN_TOOLS = {
 /**
  * Kafka's own admin tools against the broker, as kafka-log-dirs.sh and the rest run them: the same
  * tool prints the same lines against kbus and against Apache Kafka (one broker, no authorizer, no
- * transactions in flight, nothing being reassigned).
+ * transaction yet, nothing being reassigned).
  */
 const kafkaAdminTools: CliScenario = {
   id: 'kafka-admin-tools',
@@ -394,15 +400,51 @@ const kafkaAdminTools: CliScenario = {
     const transactions = await tool('transactions list', KAFKA_ADMIN_TOOLS.transactions, ['list'])
     expect(lines(transactions.stdout).length === 1 && /^TransactionalId\s+Coordinator\s+ProducerId\s+TransactionState/.test(transactions.stdout),
       'the header alone: no transaction', transactions.stdout)
-    // Both fail (exit 1) naming the id; Kafka's from DescribeTransactions, kbus's earlier, at FindCoordinator for a transaction
-    // coordinator, which kbus refuses so a transactional producer fails at once.
+    // Both fail (exit 1) naming the id: DescribeTransactions answers TRANSACTIONAL_ID_NOT_FOUND.
     const describedTxn = await tool('transactions describe', KAFKA_ADMIN_TOOLS.transactions, ['describe', '--transactional-id', 'cli.no-such-txn'], {exit: 1})
     expect(describedTxn.stderr.startsWith('Failed to describe transaction state of transactional-id `cli.no-such-txn`'), 'the failure names the id', describedTxn.stderr)
+  },
+}
+
+/**
+ * Transactions written by Kafka's Java producer (TransactionsPeer.java), then read by kbus's
+ * commands as a user checks them: read_committed prints the committed records only (kbus's
+ * consumer drops what the broker lists as aborted), the markers take offsets, dump-log prints
+ * them as kafka-dump-log does, and kafka-transactions describes the finished transaction.
+ */
+const transactions: CliScenario = {
+  id: 'transactions',
+  title: "transactions: Java's producer commits, aborts, commits; console-consumer at read_committed and read_uncommitted, get-offsets, dump-log's markers, kafka-transactions describe",
+  async run({session: s, javaClasspath}) {
+    const topic = 'cli.transactions'
+    const classpath = await javaClasspath()
+    await s.kbus('create', ['topics', '--create', '--topic', topic])
+    await runOk('java', ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', classpath, TRANSACTIONS_PEER, s.target.bootstrap, topic, 'cli.txn',
+      'commit:c1,c2', 'abort:a1,a2', 'commit:c3'], {timeoutMs: 90_000})
+    const read = (isolation: string) =>
+      s.kbus(isolation, ['console-consumer', '--topic', topic, '--from-beginning', '--timeout-ms', '3000', '--isolation-level', isolation])
+    const committed = await read('read_committed')
+    expect(committed.stdout === 'c1\nc2\nc3\n', 'read_committed prints the committed records only', committed.stdout)
+    const everything = await read('read_uncommitted')
+    expect(everything.stdout === 'c1\nc2\na1\na2\nc3\n', 'read_uncommitted prints all five', everything.stdout)
+    const end = await s.kbus('get-offsets', ['get-offsets', '--topic', topic])
+    expect(end.stdout === `${topic}:0:8\n`, 'five records and three markers', end.stdout)
+
+    const segment = join(s.target.dataDir, `${topic}-0`, '00000000000000000000.log')
+    const byKafka = await kafkaDumpLog(classpath, segment, ['--deep-iteration'])
+    // Producer ids, timestamps and CRCs are the broker's: each broker's file is compared with kafka-dump-log's reading of it.
+    const byKbus = await s.kbus('dump-log', ['dump-log', '--files', segment, '--deep-iteration'], {noBootstrapFlag: true, compare: 'exit-code'})
+    expect(byKbus.stdout === byKafka.stdout, 'dump-log prints what kafka-dump-log prints', `${byKbus.stdout}\n---\n${byKafka.stdout}`)
+    expect(/endTxnMarker: ABORT coordinatorEpoch: \d+/.test(byKbus.stdout) && /endTxnMarker: COMMIT coordinatorEpoch: \d+/.test(byKbus.stdout),
+      'the markers among the batches', byKbus.stdout)
+
+    const described = await s.kafkaTool('transactions describe', classpath, KAFKA_ADMIN_TOOLS.transactions, ['describe', '--transactional-id', 'cli.txn'], {compare: 'exit-code'})
+    expect(/\bcli\.txn\b.*\bCompleteCommit\b/.test(described.stdout), 'the finished transaction, CompleteCommit', described.stdout)
   },
 }
 
 /** Rows of the second table, in the order they run. */
 export const CLI_SCENARIOS: readonly CliScenario[] = [
   topics, topicErrors, consoleTools, compression, dumpLog, dumpLogIndexes, groups, groupMember, configs, getOffsets, maxTimestamp, deleteRecords, perfTools,
-  kafkaAdminTools,
+  kafkaAdminTools, transactions,
 ]

@@ -264,40 +264,78 @@ const perfTools: Scenario = {
   },
 }
 
-/** Kafka Streams' quickstart: its input lines and the count each word must reach. */
+/** Kafka Streams' quickstart lines; the exactly-once run adds one of its own. */
 const WORD_COUNT_LINES = ['all streams lead to kafka', 'hello kafka streams', 'join kafka summit']
-const WORD_COUNTS = {all: 1, streams: 2, lead: 1, to: 1, kafka: 3, hello: 1, join: 1, summit: 1}
+const WORD_COUNT_EOS_LINE = 'exactly once kafka streams'
+const LONG_DESERIALIZER = 'org.apache.kafka.common.serialization.LongDeserializer'
 
-const streamsWordCount: Scenario = {
-  id: 'streams-wordcount',
-  title: "Kafka Streams: the quickstart's WordCountDemo counts words through its repartition and changelog topics; kbus console-consumer reads the counts with LongDeserializer",
+/**
+ * Kafka's WordCountDemo over kbus: its own group protocol, the repartition and compacted changelog
+ * topics it creates, and with exactly_once_v2 transactions (transactional producers, offsets sent
+ * to the transaction, read_committed consumers). Each run reads the whole input from the start
+ * under its own application id, so the last count of every word is its count in the input.
+ */
+function streamsWordCount(exactlyOnce: boolean): Scenario {
+  return {
+    id: exactlyOnce ? 'streams-wordcount-eos' : 'streams-wordcount',
+    title: exactlyOnce
+      ? 'Kafka Streams exactly_once_v2: WordCountDemo counts words in transactions; kbus console-consumer reads the counts at read_committed'
+      : "Kafka Streams: the quickstart's WordCountDemo counts words through its repartition and changelog topics; kbus console-consumer reads the counts with LongDeserializer",
+    async run(client, ctx) {
+      if (!client.startWordCount) throw new Unsupported(`${client.name} has no Kafka Streams`)
+      // WordCountDemo's own topic names, as in Kafka's Streams quickstart.
+      await ctx.kbus.cli(['topics', 'create', '--topic', 'streams-plaintext-input', '--if-not-exists'])
+      await ctx.kbus.cli(['topics', 'create', '--topic', 'streams-wordcount-output', '--config', 'cleanup.policy=compact', '--if-not-exists'])
+      await ctx.kbus.cli(['console-producer', '--topic', 'streams-plaintext-input'], `${(exactlyOnce ? [WORD_COUNT_EOS_LINE] : WORD_COUNT_LINES).join('\n')}\n`)
+      const input = await ctx.kbus.cli(['console-consumer', '--topic', 'streams-plaintext-input', '--from-beginning', '--timeout-ms', '1500'])
+      const expected: Record<string, number> = {}
+      for (const word of input.split(/\s+/).filter(Boolean)) expected[word] = (expected[word] ?? 0) + 1
+      const app = client.startWordCount({exactlyOnce})
+      let counts: Record<string, number> = {}
+      try {
+        await waitFor(
+          async () => {
+            const printed = await ctx.kbus.cli(['console-consumer', '--topic', 'streams-wordcount-output', '--from-beginning', '--timeout-ms', '2000',
+              '--isolation-level', 'read_committed', '--formatter-property', 'print.key=true', '--value-deserializer', LONG_DESERIALIZER])
+            // A word's latest count wins, as a table read from the changelog.
+            counts = Object.fromEntries(printed.split('\n').filter(Boolean).map((line) => line.split('\t')).map(([word, count]) => [word, Number(count)]))
+            return JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(expected).sort())
+          },
+          {timeout: 80_000, interval: 1_000, what: 'the word counts'},
+        )
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; last counts ${JSON.stringify(counts)}; the app said: ${app.diagnostics().trim().split('\n').slice(-4).join(' | ')}`)
+      } finally {
+        await app.stop()
+      }
+      const prefix = exactlyOnce ? 'streams-wordcount-eos-' : 'streams-wordcount-'
+      const internal = (await ctx.kbus.cli(['topics', 'list'])).split('\n').filter((name) => name.startsWith(prefix))
+      if (!internal.some((name) => name.endsWith('-repartition')) || !internal.some((name) => name.endsWith('-changelog')))
+        throw new Error(`Kafka Streams' repartition and changelog topics are missing from kbus topics list: ${internal.join(', ')}`)
+    },
+  }
+}
+
+const transactions: Scenario = {
+  id: 'transactions',
+  title: "transactions: commit, abort, commit; read_committed readers (the client's own and kbus's) see only the committed records",
   async run(client, ctx) {
-    if (!client.startWordCount) throw new Unsupported(`${client.name} has no Kafka Streams`)
-    // WordCountDemo's own topic names, as in Kafka's Streams quickstart.
-    const input = await ctx.kbus.createTopic('streams-plaintext-input')
-    const output = await ctx.kbus.createTopic('streams-wordcount-output', 1, {'cleanup.policy': 'compact'})
-    await ctx.kbus.cli(['console-producer', '--topic', input], `${WORD_COUNT_LINES.join('\n')}\n`)
-    const app = client.startWordCount()
-    let counts: Record<string, number> = {}
-    try {
-      await waitFor(
-        async () => {
-          const printed = await ctx.kbus.cli(['console-consumer', '--topic', output, '--from-beginning', '--timeout-ms', '2000',
-            '--formatter-property', 'print.key=true', '--value-deserializer', 'org.apache.kafka.common.serialization.LongDeserializer'])
-          // A word's latest count wins, as a table read from the changelog.
-          counts = Object.fromEntries(printed.split('\n').filter(Boolean).map((line) => line.split('\t')).map(([word, count]) => [word, Number(count)]))
-          return JSON.stringify(Object.entries(counts).sort()) === JSON.stringify(Object.entries(WORD_COUNTS).sort())
-        },
-        {timeout: 90_000, interval: 1_000, what: 'the word counts'},
-      )
-    } catch (error) {
-      throw new Error(`${(error as Error).message}; last counts ${JSON.stringify(counts)}; the app said: ${app.diagnostics().trim().split('\n').slice(-4).join(' | ')}`)
-    } finally {
-      await app.stop()
-    }
-    const internal = (await ctx.kbus.cli(['topics', 'list'])).split('\n').filter((name) => name.startsWith('streams-wordcount-'))
-    if (!internal.some((name) => name.endsWith('-repartition')) || !internal.some((name) => name.endsWith('-changelog')))
-      throw new Error(`Kafka Streams' repartition and changelog topics are missing from kbus topics list: ${internal.join(', ')}`)
+    if (!client.produceTransactions) throw new Unsupported(`${client.name} has no transactional producer`)
+    const topic = await ctx.kbus.createTopic(topicFor('transactions', client))
+    await client.produceTransactions(topic, `${topic}.producer`, [
+      {values: ['committed-1', 'committed-2'], commit: true},
+      {values: ['aborted-1', 'aborted-2'], commit: false},
+      {values: ['committed-3'], commit: true},
+    ])
+    const committed = ['committed-1', 'committed-2', 'committed-3']
+    const readBy = async (isolation: string) =>
+      (await ctx.kbus.cli(['console-consumer', '--topic', topic, '--from-beginning', '--timeout-ms', '2000', '--isolation-level', isolation])).split('\n').filter(Boolean)
+    const kbusCommitted = await readBy('read_committed')
+    if (JSON.stringify(kbusCommitted) !== JSON.stringify(committed)) throw new Error(`kbus console-consumer read_committed printed ${JSON.stringify(kbusCommitted)}`)
+    const everything = await readBy('read_uncommitted')
+    if (everything.length !== 5) throw new Error(`kbus console-consumer read_uncommitted printed ${JSON.stringify(everything)}, expected the 5 records`)
+    // The client's own read_committed reader drops the aborted records by the broker's aborted list.
+    expectValues(await client.read(topic, {from: 'earliest', count: 3, readCommitted: true}), committed, `${client.name} reading the topic back at read_committed`)
   },
 }
 
@@ -452,7 +490,9 @@ export function scenarios(writers: readonly string[]): Scenario[] {
     idempotent,
     idempotentRetry,
     perfTools,
-    streamsWordCount,
+    transactions,
+    streamsWordCount(false),
+    streamsWordCount(true),
     crossRecords,
     ...writers.map(crossRead),
   ]

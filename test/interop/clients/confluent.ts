@@ -1,6 +1,6 @@
 /** confluent-kafka for Python (its wheel bundles librdkafka), driven through confluent_peer.py. */
 import {fileURLToPath} from 'node:url'
-import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription} from '../harness/client.js'
+import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription, TransactionPlan} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {ensureConfluentKafka} from '../harness/peers.js'
 import {LongRunning, run, runOk} from '../harness/process.js'
@@ -66,6 +66,11 @@ export class ConfluentClient implements InteropClient {
     await this.call('produce', {topic, records, acks: opts.acks ?? -1, compression: opts.compression ?? 'none', idempotent: opts.idempotent === true,
       bootstrap: opts.bootstrap ?? this.bootstrap})
     return {timestampsWritten: true}
+  }
+
+  /** librdkafka's transactional producer; an aborted transaction is flushed first, so its records are on the broker. */
+  async produceTransactions(topic: string, transactionalId: string, transactions: readonly TransactionPlan[]): Promise<void> {
+    await this.call('produce_transactions', {topic, transactionalId, transactions, bootstrap: this.bootstrap})
   }
 
   async read(topic: string, opts: ReadOptions): Promise<ReadRecord[]> {

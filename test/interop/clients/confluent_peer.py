@@ -135,6 +135,21 @@ def produce(args):
     emit({"produced": len(args["records"])})
 
 
+def produce_transactions(args):
+    producer = Producer({"bootstrap.servers": args["bootstrap"], "transactional.id": args["transactionalId"]})
+    producer.init_transactions(30)
+    for transaction in args["transactions"]:
+        producer.begin_transaction()
+        for value in transaction["values"]:
+            producer.produce(args["topic"], partition=0, value=value.encode("utf-8"))
+        if transaction["commit"]:
+            producer.commit_transaction(30)
+        else:
+            producer.flush(30)
+            producer.abort_transaction(30)
+    emit({"transactions": len(args["transactions"])})
+
+
 def start_offset(consumer, args):
     start = args["from"]
     if start == "earliest":
@@ -193,7 +208,7 @@ def member(args):
 
 COMMANDS = {f.__name__: f for f in [
     version, list_topics, create_topic, describe_topic, delete_topic, create_partitions, alter_topic_config,
-    delete_records, list_groups, committed_offsets, produce, read, member,
+    delete_records, list_groups, committed_offsets, produce, produce_transactions, read, member,
 ]}
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {GroupMember, InteropClient, PerfToolsRun, ProduceOptions, ReadOptions, RunningApp, StartAt, TopicDescription} from '../harness/client.js'
+import {fileURLToPath} from 'node:url'
+import type {GroupMember, InteropClient, PerfToolsRun, ProduceOptions, ReadOptions, RunningApp, StartAt, TopicDescription, TransactionPlan} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {parseCommittedOffsets} from '../harness/group-table.js'
 import {LINE_READER_PROPERTIES, NULL_MARKER, producerLines} from '../harness/kbus-reference.js'
@@ -17,6 +18,9 @@ import {LongRunning, run, runOk} from '../harness/process.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
 import {KAFKA_JAVA_VERSION} from '../harness/settings.js'
 import {parseTopicSummary} from '../harness/topic-summary.js'
+
+/** The suite's Java transactional producer, run from source (the CLI scenarios use it too). */
+export const TRANSACTIONS_PEER = fileURLToPath(new URL('TransactionsPeer.java', import.meta.url))
 
 const TOOLS = {
   topics: 'org.apache.kafka.tools.TopicCommand',
@@ -137,7 +141,8 @@ export class JavaClient implements InteropClient {
     const offset = await this.startOffset(topic, partition, opts.from)
     const timeoutMs = opts.timeoutMs ?? READ_TIMEOUT_MS
     const args = ['--bootstrap-server', this.bootstrap, '--topic', topic, '--partition', String(partition), '--offset', offset,
-      '--max-messages', String(opts.count), '--timeout-ms', String(timeoutMs), ...FORMATTER_PROPERTIES.flatMap((p) => ['--property', p])]
+      '--max-messages', String(opts.count), '--timeout-ms', String(timeoutMs), ...FORMATTER_PROPERTIES.flatMap((p) => ['--property', p]),
+      ...(opts.readCommitted ? ['--isolation-level', 'read_committed'] : [])]
     const result = await run('java', this.javaArgs(TOOLS.consoleConsumer, args), {timeoutMs: timeoutMs + 30_000})
     const records = parseConsoleConsumer(result.stdout)
     // A --timeout-ms expiry ends the tool with exit 1 and a TimeoutException: that is a short read, not an error.
@@ -167,11 +172,21 @@ export class JavaClient implements InteropClient {
     return {producerSummary: produced.line, produced: produced.sent, consumerSummary: consumed.lines, consumed: consumed.consumed}
   }
 
+  /** Kafka's Java transactional producer, through a small source-file program of the suite's (TransactionsPeer.java). */
+  async produceTransactions(topic: string, transactionalId: string, transactions: readonly TransactionPlan[]): Promise<void> {
+    const plans = transactions.map((plan) => `${plan.commit ? 'commit' : 'abort'}:${plan.values.join(',')}`)
+    const args = ['-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', this.classpath, TRANSACTIONS_PEER, this.bootstrap, topic, transactionalId, ...plans]
+    const result = await run('java', args, {timeoutMs: 90_000})
+    if (result.exitCode !== 0) throw new Error(`TransactionsPeer exited ${result.exitCode}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`)
+  }
+
   /** WordCountDemo with its properties file: the broker, and a state directory of its own. */
-  startWordCount(): RunningApp {
+  startWordCount({exactlyOnce}: {exactlyOnce: boolean}): RunningApp {
     const dir = mkdtempSync(join(tmpdir(), 'kbus-streams-'))
     const properties = join(dir, 'app.properties')
-    writeFileSync(properties, `bootstrap.servers=${this.bootstrap}\nstate.dir=${join(dir, 'state')}\n`)
+    const settings = [`bootstrap.servers=${this.bootstrap}`, `state.dir=${join(dir, 'state')}`]
+    if (exactlyOnce) settings.push('application.id=streams-wordcount-eos', 'processing.guarantee=exactly_once_v2')
+    writeFileSync(properties, `${settings.join('\n')}\n`)
     const app = new LongRunning('java', this.javaArgs(TOOLS.wordCount, [properties]))
     return {
       stop: async () => {

@@ -1,6 +1,6 @@
 /** kafkajs 2.2.4 in this process: its producer, group consumer and admin client. */
 import {CompressionTypes, type IHeaders, Kafka, type KafkaMessage, logLevel, type LogEntry} from 'kafkajs'
-import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription} from '../harness/client.js'
+import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription, TransactionPlan} from '../harness/client.js'
 import {READ_TIMEOUT_MS, Unsupported} from '../harness/client.js'
 import {kafkajsVersion} from '../harness/peers.js'
 import type {OutRecord, ReadRecord} from '../harness/records.js'
@@ -123,6 +123,22 @@ export class KafkajsClient implements InteropClient {
       await producer.disconnect()
     }
     return {timestampsWritten: true}
+  }
+
+  async produceTransactions(topic: string, transactionalId: string, transactions: readonly TransactionPlan[]): Promise<void> {
+    const producer = this.kafka().producer({transactionalId, idempotent: true, maxInFlightRequests: 1})
+    await producer.connect()
+    try {
+      for (const plan of transactions) {
+        const transaction = await producer.transaction()
+        await transaction.send({topic, messages: plan.values.map((value) => ({partition: 0, value}))})
+        await (plan.commit ? transaction.commit() : transaction.abort())
+      }
+    } catch (error) {
+      throw new Error(`${String(error)} (${this.errors.slice(-2).join(' | ')})`)
+    } finally {
+      await producer.disconnect()
+    }
   }
 
   /** kafkajs consumes only in groups: a private group, then a seek for offsets and timestamps. */

@@ -1,6 +1,6 @@
 /** @platformatic/kafka (pure JavaScript, Node >= 22), driven through platformatic_peer.mjs under Node 22. */
 import {fileURLToPath} from 'node:url'
-import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription} from '../harness/client.js'
+import type {GroupMember, InteropClient, ProduceOptions, ReadOptions, TopicDescription, TransactionPlan} from '../harness/client.js'
 import {READ_TIMEOUT_MS} from '../harness/client.js'
 import {ensurePlatformatic} from '../harness/peers.js'
 import {LongRunning, lastLines, run, runOk} from '../harness/process.js'
@@ -68,6 +68,10 @@ export class PlatformaticClient implements InteropClient {
     await this.call('produce', {topic, records, acks: opts.acks ?? -1, compression: opts.compression ?? 'none', idempotent: opts.idempotent === true,
       bootstrap: opts.bootstrap ?? this.bootstrap})
     return {timestampsWritten: true}
+  }
+
+  async produceTransactions(topic: string, transactionalId: string, transactions: readonly TransactionPlan[]): Promise<void> {
+    await this.call('produce_transactions', {topic, transactionalId, transactions, bootstrap: this.bootstrap})
   }
 
   async read(topic: string, opts: ReadOptions): Promise<ReadRecord[]> {

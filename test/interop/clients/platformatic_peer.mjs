@@ -138,6 +138,26 @@ const commands = {
     emit({sent: args.records.length})
   },
 
+  /** One transaction per entry of args.transactions, each committed or aborted as listed. */
+  async produce_transactions() {
+    const producer = new Producer({
+      ...base('kbus-interop-txn-producer'),
+      serializers: {key: stringSerializer, value: stringSerializer},
+      transactionalId: args.transactionalId,
+      idempotent: true,
+    })
+    try {
+      for (const plan of args.transactions) {
+        const transaction = await producer.beginTransaction()
+        await transaction.send({messages: plan.values.map((value) => ({topic: args.topic, partition: 0, value}))})
+        await (plan.commit ? transaction.commit() : transaction.abort())
+      }
+    } finally {
+      await producer.close()
+    }
+    emit({transactions: args.transactions.length})
+  },
+
   /** A private group on a one-partition topic, positioned by mode or by explicit offsets. */
   async read() {
     const reader = consumer(`interop-platformatic-read-${process.pid}-${++groupCounter}`)

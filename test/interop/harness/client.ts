@@ -26,6 +26,8 @@ export interface ReadOptions {
   count: number
   /** Give up (and return what arrived) after this long. */
   timeoutMs?: number
+  /** Read at read_committed; clients whose default it is (kafkajs, librdkafka, @platformatic/kafka) need no telling. */
+  readCommitted?: boolean
 }
 
 export interface TopicDescription {
@@ -74,9 +76,21 @@ export interface InteropClient {
   perfTools?(topic: string, count: number, recordSize: number): Promise<PerfToolsRun>
   /**
    * Starts Kafka Streams' WordCountDemo, which counts the words of streams-plaintext-input into
-   * streams-wordcount-output; for the families that have Kafka Streams.
+   * streams-wordcount-output; for the families that have Kafka Streams. `exactlyOnce` runs it
+   * with processing.guarantee=exactly_once_v2 (transactions) under its own application id.
    */
-  startWordCount?(): RunningApp
+  startWordCount?(opts: {exactlyOnce: boolean}): RunningApp
+  /**
+   * Writes to partition 0 of `topic` as the transactional producer `transactionalId`, one
+   * transaction per entry, each committed or aborted as listed; for the families with
+   * transactions. `readCommitted` then reads the topic back at read_committed.
+   */
+  produceTransactions?(topic: string, transactionalId: string, transactions: readonly TransactionPlan[]): Promise<void>
+}
+
+export interface TransactionPlan {
+  values: string[]
+  commit: boolean
 }
 
 /** An application that runs until stopped. */
