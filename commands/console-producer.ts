@@ -4,7 +4,7 @@ import {KbusCommand} from '../src/cli/base-command.js'
 import {openCluster} from '../src/cli/client-session.js'
 import {CliError} from '../src/cli/errors.js'
 import {LineMessageReader, LineSplitter} from '../src/cli/line-reader.js'
-import {mergeProducerProperties, producerOptions} from '../src/cli/producer-config.js'
+import {mergeProducerProperties, producerOptions, refuseTransactionalId} from '../src/cli/producer-config.js'
 import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 import {ErrorCode} from '../src/protocol/errors.js'
@@ -57,6 +57,7 @@ export default class ConsoleProducer extends KbusCommand {
     const properties = mergeProducerProperties(new Map([...fileProperties, ...commandProperties]), shortcuts(flags))
     const readerFile = flags['reader-config'] ? await readPropertiesFile(flags['reader-config'], 'reader config') : new Map()
     const reader = new LineMessageReader(new Map([...readerFile, ...renamedKeyValues(flags, 'property', 'reader-property')]))
+    refuseTransactionalId(properties)
     const options = producerOptions(properties)
 
     const cluster = openCluster(await this.brokerTarget(flags), {

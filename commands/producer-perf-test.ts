@@ -1,3 +1,4 @@
+import {randomUUID} from 'node:crypto'
 import {resolve} from 'node:path'
 import {Flags} from '@oclif/core'
 import {KbusCommand} from '../src/cli/base-command.js'
@@ -20,6 +21,8 @@ import {renamedKeyValues, warnRenamedFlags} from '../src/cli/renamed-flags.js'
 import {readPropertiesFile} from '../src/config/properties.js'
 
 const CLIENT_ID = 'perf-producer-client'
+/** Kafka's ProducerPerformance commits every 3 s when transactional and no duration is given. */
+const DEFAULT_TRANSACTION_DURATION_MS = 3_000
 
 const RENAMED_FLAGS = {'producer-props': 'command-property', 'producer.config': 'command-config'}
 
@@ -31,12 +34,14 @@ export default class ProducerPerfTest extends KbusCommand {
     'per-record latency from send to acknowledgement in whole milliseconds, with the 50th, 95th, 99th and 99.9th percentiles. ' +
     'Producer configs (acks, linger.ms, batch.size, compression.type, …) come from --command-property and --command-config ' +
     '(Kafka 4.2\'s names; --producer-props and --producer.config still work, with a warning); ' +
-    'without bootstrap.servers or --bootstrap-server it measures the local kbus broker.'
+    'without bootstrap.servers or --bootstrap-server it measures the local kbus broker. With --transactional-id or ' +
+    '--transaction-duration-ms the records go out in transactions, each committed once it is that old, as Kafka\'s tool does.'
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --topic perf --num-records 1000000 --record-size 100 --throughput -1',
     '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --record-size 1024 --throughput 10000 --command-property acks=1 linger.ms=10',
     '<%= config.bin %> <%= command.id %> --topic perf --num-records 50000 --payload-file events.txt --throughput -1 --command-property bootstrap.servers=kafka:9092',
+    '<%= config.bin %> <%= command.id %> --topic perf --num-records 100000 --record-size 100 --throughput -1 --transactional-id perf-tx --transaction-duration-ms 500',
   ]
 
   static override enableJsonFlag = true
@@ -59,6 +64,12 @@ export default class ProducerPerfTest extends KbusCommand {
       min: 0,
     }),
     'reporting-interval': Flags.integer({summary: 'Milliseconds between progress lines.', default: 5_000, min: 1}),
+    'transactional-id': Flags.string({
+      summary: 'Send inside transactions of this transactional id (wins over a transactional.id among the producer configs).',
+    }),
+    'transaction-duration-ms': Flags.integer({
+      summary: 'Commit the open transaction once it is this old and start the next (default 3000 when transactional); given alone, it turns transactions on.',
+    }),
   }
 
   async run(): Promise<ProducerSummary & {steadyState?: ProducerSummary}> {
@@ -72,6 +83,7 @@ export default class ProducerPerfTest extends KbusCommand {
     const configFile = flags['producer.config'] ?? flags['command-config']
     const fileProperties = configFile ? await readPropertiesFile(configFile, 'producer config') : new Map()
     const properties = new Map([...fileProperties, ...renamedKeyValues(flags, 'producer-props', 'command-property')])
+    const transactionDurationMs = transactionsOf(flags, properties)
     const options = producerOptions(properties)
     // Data on stdout; under --json the only data is the final object.
     const dataStream = json ? 'stderr' : 'stdout'
@@ -89,6 +101,7 @@ export default class ProducerPerfTest extends KbusCommand {
       throughput,
       warmupRecords,
       reportingIntervalMs: flags['reporting-interval'],
+      transactionDurationMs,
       onWindow: (window) => status.print(dataStream, formatProducerWindow(window)),
       onSteadyState: () => status.print(dataStream, 'In steady state.'),
     })
@@ -140,6 +153,21 @@ export default class ProducerPerfTest extends KbusCommand {
     note(`Number of messages read: ${payloads.length}`)
     return pickedPayloads(payloads)
   }
+}
+
+/**
+ * Kafka's rules: --transaction-duration-ms, --transactional-id or a transactional.id among the
+ * producer configs turns transactions on; the flag's id wins, else the configs', else
+ * performance-producer-<uuid>; the duration defaults to 3000 ms. Sets transactional.id in
+ * `properties`; returns the duration, or undefined without transactions.
+ */
+function transactionsOf(flags: {'transactional-id'?: string; 'transaction-duration-ms'?: number}, properties: Map<string, string>): number | undefined {
+  const duration = flags['transaction-duration-ms']
+  if (duration !== undefined && duration <= 0) throw new UsageError('--transaction-duration-ms should be greater than zero')
+  const id = flags['transactional-id'] ?? properties.get('transactional.id')
+  if (duration === undefined && id === undefined) return undefined
+  properties.set('transactional.id', id ?? `performance-producer-${randomUUID()}`)
+  return duration ?? DEFAULT_TRANSACTION_DURATION_MS
 }
 
 /** --throughput: records per second, a decimal like Kafka's; any negative value means no limit. */

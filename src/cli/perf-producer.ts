@@ -23,6 +23,8 @@ export interface ProducerPerfPlan {
   /** --warmup-records: the first records sent, left out of the steady-state figures. */
   warmupRecords: number
   reportingIntervalMs: number
+  /** Transactional (transactional.id in the options): commit the open transaction once it is this old. */
+  transactionDurationMs?: number
   onWindow: (window: ProducerWindow) => void
   /** The warmup is over: from here the progress lines count steady-state records only. */
   onSteadyState: () => void
@@ -63,6 +65,8 @@ export class ProducerPerfRun {
     const {topic, numRecords, payload} = this.plan
     const producer = new Producer(this.cluster, {...this.options, onAcknowledged: (records) => this.acknowledged(records)})
     await producer.prepare(topic)
+    const transactions = this.plan.transactionDurationMs === undefined ? undefined : new TransactionClock(producer, this.plan.transactionDurationMs)
+    await transactions?.init()
     const start = Date.now()
     this.stats = new ProducerPerfStats(numRecords, start, this.plan.onWindow, this.plan.reportingIntervalMs)
     const throttle = new Throttle(this.plan.throughput, start)
@@ -72,14 +76,17 @@ export class ProducerPerfRun {
         const wait = throttle.delayBefore(index, Date.now())
         if (wait > 0) await sleep(wait)
       }
+      transactions?.beforeSend()
       producer.send({topic, key: null, value: payload(index)})
       this.sent++
+      if (transactions?.due()) await transactions.commit()
       if (producer.needsDrain) await producer.whenCapacity()
       else if (index % RECORDS_PER_TURN === RECORDS_PER_TURN - 1) await nextTurn()
     }
     let failure: ProduceError | undefined
     try {
       await producer.flush()
+      await transactions?.finish()
     } catch (error) {
       if (!(error instanceof ProduceError)) throw error
       failure = error
@@ -113,5 +120,43 @@ export class ProducerPerfRun {
       stats.record(latency, bytes, now)
       if (steady && record.timestamp >= steady.sentFrom) steady.stats.record(latency, bytes, now)
     }
+  }
+}
+
+/**
+ * Kafka's ProducerPerformance with transactions: a transaction begins with the first record after
+ * a commit, and is committed (waiting for its records) once it is the given age.
+ */
+class TransactionClock {
+  private startedAt: number | undefined
+
+  constructor(
+    private readonly producer: Producer,
+    private readonly durationMs: number,
+  ) {}
+
+  init(): Promise<void> {
+    return this.producer.initTransactions()
+  }
+
+  beforeSend(): void {
+    if (this.startedAt !== undefined) return
+    this.producer.beginTransaction()
+    this.startedAt = Date.now()
+  }
+
+  /** The open transaction is old enough to commit. */
+  due(): boolean {
+    return this.startedAt !== undefined && Date.now() - this.startedAt >= this.durationMs
+  }
+
+  /** Commits the last transaction, if one is open. */
+  async finish(): Promise<void> {
+    if (this.startedAt !== undefined) await this.commit()
+  }
+
+  async commit(): Promise<void> {
+    this.startedAt = undefined
+    await this.producer.commitTransaction()
   }
 }

@@ -39,15 +39,24 @@ export function mergeProducerProperties(
   return merged
 }
 
-export function producerOptions(properties: ReadonlyMap<string, string>): ProducerOptions {
+/**
+ * The console producer sends outside any transaction, as Kafka's does (its KafkaProducer refuses
+ * to send before initTransactions): a transactional.id is refused in one line instead.
+ */
+export function refuseTransactionalId(properties: ReadonlyMap<string, string>): void {
   if (properties.has('transactional.id'))
     throw new UsageError(
       'transactional.id is not supported: this producer does not run transactions (remove it; the idempotent producer, on by default, needs none).',
     )
+}
+
+export function producerOptions(properties: ReadonlyMap<string, string>): ProducerOptions {
   const acks = acksOf(properties.get('acks') ?? '-1')
   const retries = integerProperty(properties, 'retries', {min: 0})
   const maxInFlight = integerProperty(properties, 'max.in.flight.requests.per.connection', {min: 1})
+  const transactionalId = properties.get('transactional.id')
   return {
+    ...(transactionalId === undefined ? {} : {transactionalId, transactionTimeoutMs: integerProperty(properties, 'transaction.timeout.ms', {min: 1})}),
     acks,
     lingerMs: integerProperty(properties, 'linger.ms', {min: 0}),
     batchSize: integerProperty(properties, 'batch.size', {min: 0}),
@@ -59,8 +68,17 @@ export function producerOptions(properties: ReadonlyMap<string, string>): Produc
     maxInFlight,
     bufferMemory: integerProperty(properties, 'buffer.memory', {min: 0}),
     compression: compressionOf(properties.get('compression.type') ?? 'none'),
-    idempotent: idempotenceOf(properties.get('enable.idempotence'), {acks, retries, maxInFlight}),
+    idempotent: transactionalId === undefined
+      ? idempotenceOf(properties.get('enable.idempotence'), {acks, retries, maxInFlight})
+      : transactionalIdempotence(properties.get('enable.idempotence'), {acks, retries, maxInFlight}),
   }
+}
+
+/** Kafka's rule: a transactional.id needs idempotence, so it counts as asked for (acks=all, retries above 0). */
+function transactionalIdempotence(setting: string | undefined, config: Parameters<typeof idempotenceOf>[1]): boolean {
+  if (setting !== undefined && setting.trim().toLowerCase() === 'false')
+    throw new UsageError('Cannot set a transactional.id without also enabling idempotence.')
+  return idempotenceOf(setting ?? 'true', config)
 }
 
 /**

@@ -35,27 +35,31 @@ export interface PartitionError {
   error: KafkaError
 }
 
-const GROUP_KEY_TYPE = 0
+const KEY_TYPES = {group: 0, transaction: 1} as const
 const FIND_ATTEMPTS = 10
 const RETRY_BACKOFF_MS = 100
 
-/** FindCoordinator for a group, asked again while the coordinator is loading or moving. */
-export async function findCoordinator(cluster: Cluster, groupId: string): Promise<Coordinator> {
+/**
+ * FindCoordinator for a group (or, with `kind` 'transaction', a transactional id), asked again
+ * while the coordinator is loading or moving.
+ */
+export async function findCoordinator(cluster: Cluster, key: string, kind: keyof typeof KEY_TYPES = 'group'): Promise<Coordinator> {
+  const what = kind === 'group' ? `group '${key}'` : `transactional id '${key}'`
   for (let attempt = 1; ; attempt++) {
     const connection = await cluster.anyBroker()
     const batched = connection.versionFor(FindCoordinator) >= 4
-    const response = await connection.request(FindCoordinator, {key: groupId, keyType: GROUP_KEY_TYPE, coordinatorKeys: [groupId]})
+    const response = await connection.request(FindCoordinator, {key, keyType: KEY_TYPES[kind], coordinatorKeys: [key]})
     const answer = batched
       ? response.coordinators[0]
       : {nodeId: response.nodeId, host: response.host, port: response.port, errorCode: response.errorCode, errorMessage: response.errorMessage}
-    if (!answer) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `No coordinator found for group '${groupId}'.`)
+    if (!answer) throw new KafkaError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `No coordinator found for ${what}.`)
     if (answer.errorCode === ErrorCode.NONE) {
       if (!cluster.isLocal && !cluster.knownBrokers().some((broker) => broker.nodeId === answer.nodeId)) await cluster.refresh([])
       const connection = await cluster.connectionTo(answer.nodeId, 'coordinator')
       return {nodeId: answer.nodeId, host: answer.host, port: answer.port, connection}
     }
     if (!isCoordinatorMoving(answer.errorCode) || attempt >= FIND_ATTEMPTS)
-      throw new KafkaError(answer.errorCode, answer.errorMessage || `Finding the coordinator of group '${groupId}': ${new KafkaError(answer.errorCode).message}`)
+      throw new KafkaError(answer.errorCode, answer.errorMessage || `Finding the coordinator of ${what}: ${new KafkaError(answer.errorCode).message}`)
     await sleep(RETRY_BACKOFF_MS * attempt)
   }
 }

@@ -11,10 +11,16 @@
  * and up to max.in.flight batches per partition at once. A gap in the sequence (a sequenced
  * batch failed for good, or the broker lost the producer's sequence) bumps the epoch once
  * nothing is in flight, and every partition starts over at 0, as Kafka's producer does.
+ *
+ * Transactional (transactional.id): the producer id comes from the transaction coordinator,
+ * records are sent between `beginTransaction` and `commitTransaction`/`abortTransaction`, each
+ * partition joins the transaction before its first batch goes out, and batches carry the
+ * transactional flag. A batch that fails for good fails the transaction (the commit throws)
+ * rather than bumping the epoch, which only the coordinator may do for a transactional id.
  */
 import {ErrorCode, isRetriable, KafkaError} from '../protocol/errors.js'
 import {Produce} from '../protocol/messages/00-produce.js'
-import {Compression} from '../protocol/record-batch.js'
+import {ATTR_TRANSACTIONAL, Compression} from '../protocol/record-batch.js'
 import type {Input, RequestOf} from '../protocol/schema.js'
 import {encodeRecordBatch} from '../protocol/records.js'
 import {BATCH_OVERHEAD, type Batch, estimateRecordSize, type PendingRecord, RecordAccumulator, splitBatch} from './accumulator.js'
@@ -22,6 +28,7 @@ import type {Cluster, TopicMetadata} from './cluster.js'
 import {ConnectionError} from './errors.js'
 import {initProducerId, SequenceTracker} from './idempotence.js'
 import {partitionForKey, StickyPartitioner} from './partitioner.js'
+import {type TopicPartition, TransactionCoordinatorClient} from './transactions.js'
 import type {ProducerRecord} from './types.js'
 import {withDefaults} from './with-defaults.js'
 
@@ -49,6 +56,10 @@ export interface ProducerOptions {
    * maxInFlight ≤ 5 (the broker remembers a producer's last five batches).
    */
   idempotent?: boolean
+  /** transactional.id: records go out inside transactions (needs `idempotent`). */
+  transactionalId?: string
+  /** transaction.timeout.ms: the coordinator aborts a transaction left open longer. */
+  transactionTimeoutMs?: number
   /**
    * Called once per acknowledged batch (acks=0: once written) with its records, each carrying
    * its send position and CreateTime, so a caller can time deliveries without a promise each.
@@ -86,6 +97,8 @@ const DEFAULTS = {
   deliveryTimeoutMs: 120_000,
   autoCreateTopics: true,
   idempotent: false,
+  transactionalId: '',
+  transactionTimeoutMs: 60_000,
   onAcknowledged: () => {},
 } as const
 
@@ -125,6 +138,12 @@ export class Producer {
   private idleWaiters: Array<() => void> = []
   private capacityWaiters: Array<() => void> = []
   private readonly staleTopics = new Set<string>()
+  /** Set when transactional. */
+  private readonly transactions: TransactionCoordinatorClient | undefined
+  private inTransaction = false
+  /** Partitions of the open transaction, as `topic\0partition`; the ones being added. */
+  private readonly transactionPartitions = new Set<string>()
+  private addingPartitions = false
 
   constructor(
     private readonly cluster: Cluster,
@@ -135,13 +154,62 @@ export class Producer {
     if (idempotent && acks !== -1) throw new RangeError('Must set acks to all in order to use the idempotent producer.')
     if (idempotent && maxInFlight > MAX_IN_FLIGHT_FOR_IDEMPOTENCE)
       throw new RangeError(`To use the idempotent producer, max.in.flight.requests.per.connection must be set to at most ${MAX_IN_FLIGHT_FOR_IDEMPOTENCE}.`)
+    if (this.options.transactionalId && !idempotent) throw new RangeError('Cannot set a transactional.id without also enabling idempotence.')
     this.sequences = idempotent ? new SequenceTracker() : undefined
+    this.transactions = this.options.transactionalId
+      ? new TransactionCoordinatorClient(cluster, {
+          transactionalId: this.options.transactionalId,
+          timeoutMs: this.options.transactionTimeoutMs,
+          deadlineMs: this.options.deliveryTimeoutMs,
+          retryBackoffMs: this.options.retryBackoffMs,
+          requestTimeoutMs: Math.max(this.options.requestTimeoutMs, MIN_NETWORK_TIMEOUT_MS),
+        })
+      : undefined
     this.accumulator = new RecordAccumulator(this.options.batchSize, this.options.lingerMs, idempotent ? maxInFlight : 1)
   }
 
   /** The producer id and epoch batches carry now (idempotent, once InitProducerId has answered). */
   get producerIdentity(): {producerId: number; producerEpoch: number} | undefined {
     return this.sequences?.identity
+  }
+
+  /** Kafka's initTransactions: the transactional id's producer id and epoch, fencing older producers of it. */
+  async initTransactions(): Promise<void> {
+    const {sequences, transactions} = this
+    if (!sequences || !transactions) throw new RangeError('initTransactions needs a transactional.id.')
+    sequences.begin(await transactions.initProducerId())
+  }
+
+  /** Opens a transaction: the records sent until it is committed or aborted belong to it. */
+  beginTransaction(): void {
+    if (!this.transactions || !this.sequences?.identity) throw new RangeError('Call initTransactions before beginTransaction.')
+    if (this.inTransaction) throw new RangeError('A transaction is already open.')
+    this.inTransaction = true
+    this.transactionPartitions.clear()
+  }
+
+  /** Delivers the transaction's records, then commits it; throws (the records' failure, or the coordinator's) when it cannot. */
+  async commitTransaction(): Promise<void> {
+    await this.endTransaction(true)
+  }
+
+  /** Delivers what was sent, then aborts the transaction: read_committed readers never see its records. */
+  async abortTransaction(): Promise<void> {
+    await this.endTransaction(false)
+  }
+
+  private async endTransaction(commit: boolean): Promise<void> {
+    const {sequences, transactions} = this
+    if (!transactions || !sequences?.identity || !this.inTransaction) throw new RangeError('No transaction is open.')
+    try {
+      await this.flush()
+    } catch (error) {
+      if (commit) throw error
+    }
+    // A transaction that never reached a partition has nothing for the coordinator to end.
+    if (this.transactionPartitions.size > 0) await transactions.endTransaction(sequences.identity, commit)
+    this.inTransaction = false
+    this.transactionPartitions.clear()
   }
 
   /** Fetches (and, if allowed, creates) a topic's metadata before any record is sent to it. */
@@ -154,6 +222,7 @@ export class Producer {
 
   /** Queues a record; failures surface from `flush`. Returns its 1-based send position. */
   send(record: ProducerRecord): number {
+    if (this.transactions && !this.inTransaction) throw new RangeError('Cannot send outside a transaction: call beginTransaction first.')
     const seq = ++this.sent
     this.outstanding++
     const state = this.topics.get(record.topic)
@@ -286,11 +355,16 @@ export class Producer {
     if (this.sequences && !this.readyToSendIdempotently(this.sequences)) return
     const now = Date.now()
     const flushing = this.flushing > 0
+    const joining: TopicPartition[] = []
     let progress = true
     while (progress && !this.epochBumpPending) {
       progress = false
       const byNode = new Map<number, Batch[]>()
       for (const batch of this.accumulator.ready(now, flushing, (sealed) => this.batchSealed(sealed))) {
+        if (this.transactions && !this.transactionPartitions.has(partitionKey(batch.topic, batch.partition))) {
+          if (!joining.some((p) => p.topic === batch.topic && p.partition === batch.partition)) joining.push({topic: batch.topic, partition: batch.partition})
+          continue
+        }
         const leader = this.cluster.leaderOf(batch.topic, batch.partition)
         if (leader < 0) {
           if (now - batch.createdAt >= this.options.deliveryTimeoutMs) {
@@ -309,6 +383,7 @@ export class Producer {
         progress = true
       }
     }
+    if (joining.length > 0) this.addToTransaction(joining)
     // A batch that expired above left a gap: the next drain bumps the epoch (or waits to).
     if (this.epochBumpPending) this.scheduleDrain()
     const next = this.accumulator.nextDeadline()
@@ -337,11 +412,39 @@ export class Producer {
     return false
   }
 
+  /**
+   * AddPartitionsToTxn for partitions whose batches wait to go out, one request at a time; their
+   * batches leave on the drain after it. A refusal fails everything still to be sent.
+   */
+  private addToTransaction(partitions: TopicPartition[]): void {
+    const identity = this.sequences?.identity
+    if (this.addingPartitions || !this.transactions || !identity) return
+    this.addingPartitions = true
+    this.transactions
+      .addPartitions(identity, partitions)
+      .then(
+        () => {
+          for (const {topic, partition} of partitions) this.transactionPartitions.add(partitionKey(topic, partition))
+        },
+        (error: Error) => {
+          this.fatal = error
+        },
+      )
+      .finally(() => {
+        this.addingPartitions = false
+        this.scheduleDrain()
+      })
+  }
+
   /** InitProducerId, asked again after retriable failures until delivery.timeout.ms runs out. */
   private async fetchProducerId(sequences: SequenceTracker): Promise<void> {
     const deadline = Date.now() + this.options.deliveryTimeoutMs
     for (;;) {
       try {
+        if (this.transactions) {
+          sequences.begin(await this.transactions.initProducerId())
+          return
+        }
         const connection = await this.cluster.anyBroker()
         sequences.begin(await initProducerId(connection, Math.max(this.options.requestTimeoutMs, MIN_NETWORK_TIMEOUT_MS)))
         return
@@ -370,6 +473,7 @@ export class Producer {
         producerId: identity?.producerId,
         producerEpoch: identity?.producerEpoch,
         baseSequence,
+        attributes: this.transactions ? ATTR_TRANSACTIONAL : 0,
       })
       if (batches.length > 0 && size + bytes.length > this.options.maxRequestSize) break
       this.accumulator.take(batch)
@@ -386,7 +490,7 @@ export class Producer {
       partitions.push({index: batch.partition, records: encoded[index]})
     })
     const body: ProduceBody = {
-      transactionalId: null,
+      transactionalId: this.options.transactionalId || null,
       acks: this.options.acks,
       timeoutMs: this.options.requestTimeoutMs,
       topicData: [...byTopic].map(([name, partitionData]) => ({name, partitionData})),
@@ -456,7 +560,7 @@ export class Producer {
    * the broker has lost this producer's sequence: the epoch is bumped and sequences start over.
    */
   private sequenceTrouble(batch: Batch, code: number | undefined): boolean {
-    if (!this.sequences || (code !== ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && code !== ErrorCode.UNKNOWN_PRODUCER_ID)) return false
+    if (!this.sequences || this.transactions || (code !== ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && code !== ErrorCode.UNKNOWN_PRODUCER_ID)) return false
     if (this.sequences.isOldestUnacknowledged(batch)) this.epochBumpPending = true
     return true
   }
@@ -466,7 +570,8 @@ export class Producer {
     if (this.sequences && batch.baseSequence >= 0) {
       // A gap in the partition's sequence: the batches after it cannot land until the epoch is bumped.
       this.sequences.finished(batch)
-      this.epochBumpPending = true
+      // A transactional producer's failed batch fails its transaction instead (the commit throws).
+      if (!this.transactions) this.epochBumpPending = true
     }
     for (const record of batch.records) this.recordFailure(record.seq, error)
     this.settled(batch.records.length)
@@ -507,4 +612,8 @@ export class Producer {
         .finally(() => this.scheduleDrain())
     }, this.options.retryBackoffMs)
   }
+}
+
+function partitionKey(topic: string, partition: number): string {
+  return `${topic}\0${partition}`
 }

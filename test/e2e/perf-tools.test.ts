@@ -120,6 +120,24 @@ describe('producer-perf-test', () => {
     expect(new Set(lines(consumed.stdout))).toEqual(new Set(['red', 'green', 'blue']))
   })
 
+  it('sends inside transactions with --transactional-id, committing each once --transaction-duration-ms old', async () => {
+    // 2,000 records at 4,000 a second take half a second: several 100 ms transactions.
+    const result = await run(['producer-perf-test', '--topic', 'perf-txn', '--num-records', '2000', '--record-size', '20', '--throughput', '4000',
+      '--transactional-id', 'perf-txn-id', '--transaction-duration-ms', '100'])
+    expect(result.exitCode).toBe(0)
+    expect(lines(result.stdout)[0]).toMatch(PRODUCER_SUMMARY)
+    const committed = await run(['console-consumer', '--topic', 'perf-txn', '--from-beginning', '--isolation-level', 'read_committed', '--timeout-ms', '2000'])
+    expect(lines(committed.stdout)).toHaveLength(2000)
+    // Each commit left a marker after the records: more than one transaction ran.
+    const end = Number(/:(\d+)$/.exec((await run(['get-offsets', '--topic', 'perf-txn'])).stdout.trim())?.[1])
+    expect(end).toBeGreaterThan(2001)
+    // --transaction-duration-ms alone turns transactions on too, with a generated transactional id.
+    const alone = await run(['producer-perf-test', '--topic', 'perf-txn', '--num-records', '10', '--record-size', '20', '--throughput', '-1', '--transaction-duration-ms', '1000'])
+    expect(alone.exitCode).toBe(0)
+    expectUsageError(await run(['producer-perf-test', '--topic', 'perf-txn', '--num-records', '10', '--record-size', '20', '--throughput', '-1', '--transaction-duration-ms', '0']),
+      /--transaction-duration-ms should be greater than zero/)
+  })
+
   it('refuses bad command lines with one error and exit 2', async () => {
     const base = ['producer-perf-test', '--num-records', '10', '--throughput', '-1']
     expectUsageError(await run([...base, '--record-size', '10']), /Missing required flag topic/)

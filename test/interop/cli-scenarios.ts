@@ -414,7 +414,7 @@ const kafkaAdminTools: CliScenario = {
  */
 const transactions: CliScenario = {
   id: 'transactions',
-  title: "transactions: Java's producer commits, aborts, commits; console-consumer at read_committed and read_uncommitted, get-offsets, dump-log's markers, kafka-transactions describe",
+  title: "transactions: Java's producer commits, aborts, commits; console-consumer at read_committed and read_uncommitted, get-offsets, dump-log's markers, kafka-transactions describe; producer-perf-test --transactional-id",
   async run({session: s, javaClasspath}) {
     const topic = 'cli.transactions'
     const classpath = await javaClasspath()
@@ -440,6 +440,15 @@ const transactions: CliScenario = {
 
     const described = await s.kafkaTool('transactions describe', classpath, KAFKA_ADMIN_TOOLS.transactions, ['describe', '--transactional-id', 'cli.txn'], {compare: 'exit-code'})
     expect(/\bcli\.txn\b.*\bCompleteCommit\b/.test(described.stdout), 'the finished transaction, CompleteCommit', described.stdout)
+
+    // kbus's own transactional producer: producer-perf-test commits every 100 ms, read back at read_committed.
+    await s.kbus('create perf topic', ['topics', '--create', '--topic', `${topic}-perf`])
+    const perf = await s.kbus('producer-perf-test --transactional-id', ['producer-perf-test', '--topic', `${topic}-perf`, '--num-records', '2000',
+      '--record-size', '50', '--throughput', '5000', '--transactional-id', 'cli.perf-txn', '--transaction-duration-ms', '100'], {compare: 'numbers'})
+    expect(/^2000 records sent, /m.test(perf.stdout), 'the summary line', perf.stdout)
+    const perfRead = await s.kbus('read_committed perf', ['console-consumer', '--topic', `${topic}-perf`, '--from-beginning', '--timeout-ms', '3000',
+      '--isolation-level', 'read_committed'], {compare: 'exit-code'})
+    expect(lines(perfRead.stdout).length === 2000, 'read_committed reads all 2000 committed records', `${lines(perfRead.stdout).length} lines`)
   },
 }
 

@@ -143,10 +143,9 @@ function groupByReason(matrix, client, ids) {
 const UNSUPPORTED = [
   'Not supported, and what a client sees instead:',
   '',
-  '- **Transactions in kbus\'s own producers.** The broker runs Kafka transactions (a transaction ' +
-    'coordinator, commit and abort markers, read_committed readers, offsets committed inside a ' +
-    'transaction, fencing and timeouts), but `kbus console-producer` and `kbus producer-perf-test` do ' +
-    'not run one: they refuse `transactional.id` in one line, as Kafka\'s console producer cannot use ' +
+  '- **Transactions in `kbus console-producer`.** The broker runs Kafka transactions, and ' +
+    '`kbus producer-perf-test --transactional-id` sends inside them as Kafka\'s tool does, but the ' +
+    'console producer refuses `transactional.id` in one line: Kafka\'s console producer cannot use ' +
     'one either.',
   '- **ACLs.** kbus has no authorizer: DescribeAcls, CreateAcls and DeleteAcls are answered ' +
     'SECURITY_DISABLED as by a Kafka broker without one, so `kafka-acls --list` prints Kafka\'s own ' +

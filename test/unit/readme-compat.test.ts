@@ -48,7 +48,7 @@ describe('README compatibility section', () => {
     expect(section).toContain('- **kcat**: `topic-admin`: kcat has no admin commands')
     expect(section).toContain('- **kcat**: `idempotent`: stored batches without a producer id')
     expect(section).toContain('- **kbus CLI**: `idempotent`: not implemented yet\n')
-    expect(section).toMatch(/\*\*Transactions in kbus's own producers\.\*\*/)
+    expect(section).toMatch(/\*\*Transactions in `kbus console-producer`\.\*\*/)
     expect(section).toMatch(/KIP-848/)
     expect(section).toMatch(/SASL and SSL/)
   })

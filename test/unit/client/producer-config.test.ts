@@ -1,7 +1,7 @@
 /** The console producer's settings: Kafka's idempotence rules, and transactional.id refused. */
 import {describe, expect, it} from 'vitest'
 import {UsageError} from '../../../src/cli/errors.js'
-import {mergeProducerProperties, producerOptions} from '../../../src/cli/producer-config.js'
+import {mergeProducerProperties, producerOptions, refuseTransactionalId} from '../../../src/cli/producer-config.js'
 
 /** The console producer's settings for these --producer-property values and shortcut flags. */
 function options(properties: Record<string, string>, shortcuts: Record<string, string> = {}) {
@@ -43,10 +43,16 @@ describe('console producer idempotence', () => {
     )
   })
 
-  it('refuses transactional.id in one line: the console producer runs no transactions', () => {
-    const attempt = () => options({'transactional.id': 'orders-tx'})
+  it('refuses transactional.id in one line for the console producer, which runs no transactions', () => {
+    const attempt = () => refuseTransactionalId(new Map([['transactional.id', 'orders-tx']]))
     expect(attempt).toThrow(UsageError)
     expect(attempt).toThrow(/^transactional\.id is not supported: this producer does not run transactions \(.*\)\.$/)
     expect(() => attempt()).not.toThrow(/\n/)
+  })
+
+  it('takes a transactional.id as Kafka does: idempotence required, transaction.timeout.ms read', () => {
+    expect(options({'transactional.id': 'perf-tx', 'transaction.timeout.ms': '9000'})).toMatchObject({transactionalId: 'perf-tx', transactionTimeoutMs: 9000, idempotent: true})
+    expect(() => options({'transactional.id': 'perf-tx', 'enable.idempotence': 'false'})).toThrow('Cannot set a transactional.id without also enabling idempotence.')
+    expect(() => options({'transactional.id': 'perf-tx', acks: '1'})).toThrow('Must set acks to all in order to use the idempotent producer.')
   })
 })
