@@ -205,6 +205,8 @@ export class Producer {
       await this.flush()
     } catch (error) {
       if (commit) throw error
+      // The aborted transaction's failures are over with it: the next transaction starts clean.
+      this.firstFailure = undefined
     }
     // A transaction that never reached a partition has nothing for the coordinator to end.
     if (this.transactionPartitions.size > 0) await transactions.endTransaction(sequences.identity, commit)

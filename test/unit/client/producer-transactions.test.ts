@@ -83,6 +83,19 @@ describe('transactional producer', () => {
     expect(broker.transactions.describe('tx-client')?.state).toBe('CompleteAbort')
   })
 
+  it('goes on after aborting a transaction whose records failed', async () => {
+    const p = producer('tx-after-failure')
+    await p.initTransactions()
+    p.beginTransaction()
+    p.send({topic: 't', partition: 7, key: null, value: Buffer.from('nowhere')})
+    await expect(p.commitTransaction()).rejects.toThrow(/Partition 7 of topic 't' does not exist/)
+    await p.abortTransaction()
+    p.beginTransaction()
+    send(p, ['after'])
+    await p.commitTransaction()
+    expect(await values(1)).toEqual(['after'])
+  })
+
   it('refuses to send outside a transaction, and a second producer of the id fences the first', async () => {
     const first = producer('tx-fenced')
     await first.initTransactions()
