@@ -47,16 +47,14 @@ export class Partition {
    * first use, so a transaction a crash left open holds readers back until it ends.
    */
   async lastStableOffset(): Promise<number> {
-    const producers = this.log.loadedProducerState ?? (await this.log.producerState())
-    const firstUnstable = producers.firstUnstableOffset()
+    const firstUnstable = (await this.log.producerState()).firstUnstableOffset()
     // Retention or DeleteRecords may have removed the start of a transaction still open.
     return firstUnstable === null ? this.watermark : Math.max(this.logStartOffset, Math.min(firstUnstable, this.watermark))
   }
 
   /** The aborted transactions overlapping [from, upTo), which a read_committed reader must be told of. */
   async abortedTransactions(from: number, upTo: number): Promise<{producerId: number; firstOffset: number}[]> {
-    const producers = this.log.loadedProducerState ?? (await this.log.producerState())
-    return producers.abortedTransactions(from, upTo)
+    return (await this.log.producerState()).abortedTransactions(from, upTo)
   }
 
   /** Whole batches from the one holding `fetchOffset`, stopping at `upTo` (the high watermark unless lower). */

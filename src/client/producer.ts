@@ -27,6 +27,7 @@ import {BATCH_OVERHEAD, type Batch, estimateRecordSize, type PendingRecord, Reco
 import type {Cluster, TopicMetadata} from './cluster.js'
 import {ConnectionError} from './errors.js'
 import {initProducerId, SequenceTracker} from './idempotence.js'
+import {partitionKey} from './list-offsets.js'
 import {partitionForKey, StickyPartitioner} from './partitioner.js'
 import {type TopicPartition, TransactionCoordinatorClient} from './transactions.js'
 import type {ProducerRecord} from './types.js'
@@ -614,8 +615,4 @@ export class Producer {
         .finally(() => this.scheduleDrain())
     }, this.options.retryBackoffMs)
   }
-}
-
-function partitionKey(topic: string, partition: number): string {
-  return `${topic}\0${partition}`
 }

@@ -674,13 +674,9 @@ export class PartitionLog {
    * control batch that is no marker moves nothing.
    */
   private noteProducerBatch(batch: Buffer, baseOffset: number): void {
-    const header = readBatchHeader(batch)
-    if ((header.attributes & ATTR_CONTROL) === 0) {
-      this.producerStates.onAppend(header, baseOffset)
-      return
-    }
-    const kind = readEndTxnMarker(batch)
-    if (kind) this.producerStates.onMarker(header, baseOffset, kind)
+    const header: ScannedBatchHeader = readBatchHeader(batch)
+    if ((header.attributes & ATTR_CONTROL) !== 0) header.marker = readEndTxnMarker(batch)
+    this.producerStates.onAppend(header, baseOffset)
   }
 
   /** The header of each stored batch ending at or after `from` and starting before `to`. */

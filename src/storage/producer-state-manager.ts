@@ -10,7 +10,6 @@
  * it while new appends go on; those are kept aside and applied after it, in order.
  */
 import {join} from 'node:path'
-import type {EndTxnMarkerKind} from '../protocol/end-txn-marker.js'
 import {ATTR_CONTROL} from '../protocol/record-batch.js'
 import {
   SnapshotFormatError,
@@ -20,7 +19,7 @@ import {
   snapshotFileName,
   writeProducerSnapshot,
 } from './producer-snapshot.js'
-import {type IdempotentBatchFields, type MarkerFields, ProducerStateTable} from './producer-state-table.js'
+import {ProducerStateTable} from './producer-state-table.js'
 import type {StorageFs} from './fs.js'
 import type {StorageLogger} from './recovery.js'
 import type {ScannedBatchHeader} from './segment.js'
@@ -56,7 +55,7 @@ export class ProducerStateManager {
   private table: ProducerStateTable | null = null
   private loading: Promise<ProducerStateTable> | null = null
   /** Idempotent batches and markers appended since the log opened, while the table is not loaded yet. */
-  private pending: Array<(table: ProducerStateTable) => void> = []
+  private pending: Array<{header: ScannedBatchHeader; firstOffset: number}> = []
   /** Offsets of the snapshot files on disk, oldest first; known once loaded. */
   private snapshots: number[] = []
 
@@ -67,16 +66,18 @@ export class ProducerStateManager {
     return this.table
   }
 
-  /** Notes an idempotent batch the log has just given offsets to. Synchronous, no I/O. */
-  onAppend(batch: IdempotentBatchFields, firstOffset: number): void {
-    if (this.table) this.table.record(batch, firstOffset)
-    else this.applyOnceLoaded((table) => table.record(batch, firstOffset))
-  }
-
-  /** Notes a transaction marker the log has just given its offset to. Synchronous, no I/O. */
-  onMarker(marker: MarkerFields, offset: number, kind: EndTxnMarkerKind): void {
-    if (this.table) this.table.recordMarker(marker, offset, kind)
-    else this.applyOnceLoaded((table) => table.recordMarker(marker, offset, kind))
+  /**
+   * Notes a batch with a producer id the log has just given offsets to (a control batch's header
+   * carrying its marker kind). Synchronous, no I/O.
+   */
+  onAppend(header: ScannedBatchHeader, firstOffset: number): void {
+    if (this.table) {
+      applyBatch(this.table, header, firstOffset)
+      return
+    }
+    this.pending.push({header, firstOffset})
+    // Loading bounds what waits here; a failure is reported to the next caller of load().
+    this.load().catch(() => {})
   }
 
   /** The state, loading it first if need be. */
@@ -124,20 +125,12 @@ export class ProducerStateManager {
     await this.deleteSnapshotsBelow(firstKept)
   }
 
-  /** Deletes the snapshots below `offset`. */
+  /** Deletes the snapshots below `offset`; the state is loaded already, so it depends on none of them. */
   private async deleteSnapshotsBelow(offset: number): Promise<void> {
-    // Loaded first, so the state never depends on a file about to go.
-    await this.load()
     const doomed = this.snapshots.filter((existing) => existing < offset)
     if (doomed.length === 0) return
     this.snapshots = this.snapshots.filter((existing) => existing >= offset)
     for (const existing of doomed) await deleteProducerSnapshot(this.params.fs, this.params.dir, existing)
-  }
-
-  private applyOnceLoaded(change: (table: ProducerStateTable) => void): void {
-    this.pending.push(change)
-    // Loading bounds what waits here; a failure is reported to the next caller of load().
-    this.load().catch(() => {})
   }
 
   private async rebuild(): Promise<ProducerStateTable> {
@@ -173,16 +166,20 @@ export class ProducerStateManager {
     const legacy = offsets.length === 0 && this.params.hadCleanShutdown
     const from = restored?.offset ?? (legacy ? openedEndOffset : log.firstSegmentOffset())
     await log.scanBatchHeaders(from, openedEndOffset, (header) => {
-      if (header.producerId < 0) return
-      if ((header.attributes & ATTR_CONTROL) === 0) table.record(header, header.baseOffset)
-      else if (header.marker) table.recordMarker(header, header.baseOffset, header.marker)
+      if (header.producerId >= 0) applyBatch(table, header, header.baseOffset)
     })
     // No await from here on: appends made during the load join the table in order.
-    for (const apply of this.pending) apply(table)
+    for (const {header, firstOffset} of this.pending) applyBatch(table, header, firstOffset)
     this.pending = []
     table.forgetAbortedBefore(log.logStartOffset())
     this.snapshots = usable
     this.table = table
     return table
   }
+}
+
+/** A data batch moves its producer's sequences; a control batch only by the marker it is (none: nothing). */
+function applyBatch(table: ProducerStateTable, header: ScannedBatchHeader, firstOffset: number): void {
+  if ((header.attributes & ATTR_CONTROL) === 0) table.record(header, firstOffset)
+  else if (header.marker) table.recordMarker(header, firstOffset, header.marker)
 }

@@ -43,10 +43,8 @@ export const DEFAULT_TRANSACTION_SETTINGS: TransactionSettings = {
 }
 
 export function transactionSettingsOf(config: ServerConfig): TransactionSettings {
-  const setting = (name: string, fallback: number) => {
-    const value = Number(config.resolved.get(name)?.value ?? fallback)
-    return Number.isFinite(value) && value > 0 ? value : fallback
-  }
+  // The config validates these (ints, at least 1); the fallbacks only serve a config without them.
+  const setting = (name: string, fallback: number) => Number(config.resolved.get(name)?.value ?? fallback)
   return {
     maxTimeoutMs: setting('transaction.max.timeout.ms', DEFAULT_TRANSACTION_SETTINGS.maxTimeoutMs),
     abortCheckIntervalMs: setting('transaction.abort.timed.out.transaction.cleanup.interval.ms', DEFAULT_TRANSACTION_SETTINGS.abortCheckIntervalMs),
